@@ -1,0 +1,5 @@
+/**
+ * Built-in env registrations: one line per env. Each env's own index.ts registers it lazily, so
+ * importing this file loads no heavy module (sharp, ffmpeg) until an env is made.
+ */
+import './maze/index.js';

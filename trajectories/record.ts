@@ -1,0 +1,73 @@
+import type { Content } from '../core/content.js';
+import type { Action, InvalidReason } from '../core/env.js';
+import type { ToolSpec } from '../core/tool.js';
+import type { ModelOutput, PromptFormat } from '../agents/policy.js';
+
+/** Version of the episode-line and manifest schemas. Bump on any incompatible change. */
+export const TRAJECTORY_SCHEMA_VERSION = 1;
+
+/** One turn of an episode as recorded. */
+export interface StepRecord {
+  /** 1-based turn number. */
+  readonly turn: number;
+  /** The raw model output, exactly as emitted (text, native calls, token ids). */
+  readonly output: ModelOutput;
+  /** The action parsed from it (`invalid` when it could not be parsed). */
+  readonly action: Action;
+  /** What the env showed back. */
+  readonly observation: Content;
+  /** Env reward of this step. */
+  readonly reward: number;
+  readonly terminated: boolean;
+  readonly truncated: boolean;
+  /** Set when the action was invalid: parse failure, schema violation or tool error. */
+  readonly invalid: { readonly reason: InvalidReason; readonly message: string } | null;
+  /** Env-specific details (`info.extra`), when the env reports any. */
+  readonly extra?: Readonly<Record<string, unknown>>;
+  /** Milliseconds spent in the policy and in the env. */
+  readonly timing: { readonly policyMs: number; readonly envMs: number };
+}
+
+/** Reward terms of an episode, each logged separately, and their weighted total. */
+export type RewardTerms = Readonly<Record<string, number>>;
+
+/** One line of `trajectories.jsonl`. */
+export interface EpisodeRecord {
+  readonly schemaVersion: typeof TRAJECTORY_SCHEMA_VERSION;
+  readonly env: string;
+  readonly envVersion: number;
+  readonly seed: number;
+  /** Policy name, e.g. `oracle`. */
+  readonly policy: string;
+  /** How tools and calls were written in the conversation the policy saw. */
+  readonly format: PromptFormat;
+  /** The task: the reset observation. */
+  readonly task: Content;
+  readonly steps: readonly StepRecord[];
+  /** Whether the task was solved. */
+  readonly success: boolean;
+  /** Task score in [0, 1]. */
+  readonly score: number;
+  /** The final answer, for answering envs that got one. */
+  readonly answer: string | null;
+  /** The expected answer, when the env revealed it. */
+  readonly expected: string | null;
+  readonly terminated: boolean;
+  readonly truncated: boolean;
+  /** Reward terms (`accuracy`, `format`, `invalidCall`, `toolUse`, `efficiency`, `env`). */
+  readonly rewardTerms: RewardTerms;
+  readonly totalReward: number;
+  readonly counts: { readonly turns: number; readonly toolCalls: number; readonly invalidActions: number };
+  /** Wall-clock milliseconds of the whole episode. */
+  readonly durationMs: number;
+}
+
+/** What a dataset records about each env in it, so exports rebuild the exact prompts. */
+export interface ManifestEnv {
+  readonly version: number;
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly instructions: string;
+  readonly answers: boolean;
+  readonly maxTurns: number;
+  readonly tools: readonly ToolSpec[];
+}
