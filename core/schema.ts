@@ -19,8 +19,8 @@ export interface CompileOptions {
   coerce?: boolean;
 }
 
-const strictAjv = new Ajv2020({ allErrors: true, useDefaults: true, strict: true });
-const coercingAjv = new Ajv2020({ allErrors: true, useDefaults: true, strict: true, coerceTypes: true });
+const strictAjv = new Ajv2020({ allErrors: true, useDefaults: true, strict: true, verbose: true });
+const coercingAjv = new Ajv2020({ allErrors: true, useDefaults: true, strict: true, coerceTypes: true, verbose: true });
 const cache = new WeakMap<JsonSchema, { strict?: ValidateFunction; coerce?: ValidateFunction }>();
 
 /**

@@ -6,6 +6,7 @@ import { compileSchema, type Validator } from './schema.js';
 /** Counters the guard keeps for the current episode. */
 export interface EpisodeCounters {
   readonly turns: number;
+  /** Tool calls attempted (valid or not), not counting the `answer` tool. */
   readonly toolCalls: number;
   readonly invalidActions: number;
 }
@@ -79,7 +80,7 @@ export class GuardedEnv implements Env {
     } else {
       result = await this.inner.step(checked);
     }
-    const isToolCall = checked.type === 'tool_call';
+    const isToolCall = action.type === 'tool_call' && action.name !== 'answer';
     const invalid = result.info.invalid !== undefined;
     this.counters = {
       turns: turn,

@@ -1,0 +1,39 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { GymError } from '../core/errors.js';
+
+/** A command-line usage mistake; the CLI prints the message and the command's help. */
+export class UsageError extends GymError {
+  constructor(message: string) {
+    super('usage', message);
+  }
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Parses a command's arguments strictly; unknown flags are usage errors that name the valid ones. */
+export function parseCommand<T extends Options>(argv: readonly string[], options: T, usage: string) {
+  try {
+    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${usage}`);
+  }
+}
+
+/** Reads `key=value` pairs (from repeated `--option`) into an object of strings. */
+export function parseKeyValues(pairs: readonly string[] | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const pair of pairs ?? []) {
+    const index = pair.indexOf('=');
+    if (index <= 0) throw new UsageError(`--option takes key=value, got "${pair}".`);
+    result[pair.slice(0, index)] = pair.slice(index + 1);
+  }
+  return result;
+}
+
+/** Parses a non-negative integer flag. */
+export function integerFlag(value: string | undefined, name: string, fallback: number, minimum = 0): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < minimum) throw new UsageError(`--${name} must be an integer >= ${minimum}, got "${value}".`);
+  return parsed;
+}

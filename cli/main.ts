@@ -1,0 +1,58 @@
+import { GymError, ValidationError } from '../core/errors.js';
+import '../envs/index.js';
+import '../tools/index.js';
+import { UsageError } from './args.js';
+
+const USAGE = `thinkgym — a gym for agents that think with images, videos and graphs
+
+Usage: thinkgym <command> [options]
+
+Commands:
+  generate   run a policy over seeded episodes and write a trajectory dataset
+  list       list environments and tools with their JSON schemas (--json)
+  play       play an environment in the terminal
+  inspect    summarise a trajectory dataset (counts, success, rewards, bad lines)
+  export     export a dataset for SFT (--format sharegpt|openai)
+  render     render a dataset's episodes to an HTML page
+  check      run checkEnv on environments
+
+Run \`thinkgym <command> --help\` for a command's options.`;
+
+type Command = (argv: readonly string[]) => Promise<number>;
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  generate: async () => (await import('./commands/generate.js')).generate,
+  list: async () => (await import('./commands/list.js')).list,
+  play: async () => (await import('./commands/play.js')).play,
+  inspect: async () => (await import('./commands/inspect.js')).inspect,
+  export: async () => (await import('./commands/export.js')).exportDataset,
+  render: async () => (await import('./commands/render.js')).render,
+  check: async () => (await import('./commands/check.js')).check,
+};
+
+/** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 usage). */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  const load = COMMANDS[name];
+  if (load === undefined) {
+    console.error(`Unknown command "${name}".\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await (await load())(rest);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(error.message);
+      return 2;
+    }
+    if (error instanceof ValidationError || error instanceof GymError) {
+      console.error(`error: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
