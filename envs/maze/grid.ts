@@ -120,23 +120,56 @@ export function distancesFrom(maze: Maze, from: Cell): Int32Array {
 
 /**
  * A shortest path from `from` to `to` (both included), or undefined when `to` is unreachable.
- * Deterministic: among equal paths it prefers the directions in {@link DIRECTIONS} order.
+ * Among the shortest paths it takes one with the fewest turns (so the fewest straight runs, hence
+ * moves); remaining ties go to the directions in {@link DIRECTIONS} order, so it is deterministic.
  */
 export function shortestPath(maze: Maze, from: Cell, to: Cell): Cell[] | undefined {
-  const distances = distancesFrom(maze, to);
-  const total = distances[from.row * maze.cols + from.col];
+  const toGoal = distancesFrom(maze, to);
+  const total = toGoal[from.row * maze.cols + from.col];
   if (total === undefined || total < 0) return undefined;
-  const path: Cell[] = [from];
-  let current = from;
-  for (let remaining = total; remaining > 0; remaining -= 1) {
-    const next = DIRECTIONS.map((direction) => neighbour(current, direction)).find(
-      (candidate) => isOpen(maze, candidate) && distances[candidate.row * maze.cols + candidate.col] === remaining - 1,
-    );
-    if (next === undefined) return undefined;
-    path.push(next);
-    current = next;
+  if (total === 0) return [from];
+  // Layered search over (square, direction of arrival) states on the shortest-path DAG.
+  const size = maze.rows * maze.cols * DIRECTIONS.length;
+  const turns = new Int32Array(size).fill(-1);
+  const previous = new Int32Array(size).fill(-1);
+  let layer: number[] = [];
+  const expand = (cell: Cell, remaining: number, state: number, turnsSoFar: number, arrival: number): number[] => {
+    const next: number[] = [];
+    for (const [direction, name] of DIRECTIONS.entries()) {
+      const candidate = neighbour(cell, name);
+      const index = candidate.row * maze.cols + candidate.col;
+      if (!isOpen(maze, candidate) || toGoal[index] !== remaining - 1) continue;
+      const key = index * DIRECTIONS.length + direction;
+      const cost = turnsSoFar + (arrival === -1 || arrival === direction ? 0 : 1);
+      const known = turns[key] as number;
+      if (known === -1) next.push(key);
+      if (known === -1 || cost < known) {
+        turns[key] = cost;
+        previous[key] = state;
+      }
+    }
+    return next;
+  };
+  layer = expand(from, total, -1, 0, -1);
+  for (let remaining = total - 1; remaining > 0; remaining -= 1) {
+    const next: number[] = [];
+    for (const key of layer) {
+      const index = Math.floor(key / DIRECTIONS.length);
+      const cell = { row: Math.floor(index / maze.cols), col: index % maze.cols };
+      next.push(...expand(cell, remaining, key, turns[key] as number, key % DIRECTIONS.length));
+    }
+    layer = next;
   }
-  return path;
+  let best = -1;
+  for (const key of layer) if (best === -1 || (turns[key] as number) < (turns[best] as number)) best = key;
+  if (best === -1) return undefined;
+  const path: Cell[] = [];
+  for (let key = best; key !== -1; key = previous[key] as number) {
+    const index = Math.floor(key / DIRECTIONS.length);
+    path.push({ row: Math.floor(index / maze.cols), col: index % maze.cols });
+  }
+  path.push(from);
+  return path.reverse();
 }
 
 /** Splits a path into straight runs: each run's direction, length and end square. */
@@ -146,7 +179,8 @@ export function straightRuns(path: readonly Cell[]): { direction: Direction; len
     const previous = path[index - 1] as Cell;
     const cell = path[index] as Cell;
     const direction = directionBetween(previous, cell);
-    if (direction === undefined) throw new GymError('bad-path', `Path squares ${formatCell(previous)} and ${formatCell(cell)} are not adjacent.`);
+    if (direction === undefined)
+      throw new GymError('bad-path', `Path squares ${formatCell(previous)} and ${formatCell(cell)} are not adjacent.`);
     const last = runs[runs.length - 1];
     if (last !== undefined && last.direction === direction) {
       runs[runs.length - 1] = { ...last, length: last.length + 1, to: cell };
