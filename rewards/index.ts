@@ -1,0 +1,3 @@
+/** Reward terms of episodes and group-relative (GRPO) advantages. */
+export * from './grpo.js';
+export * from './terms.js';
