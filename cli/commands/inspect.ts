@@ -1,0 +1,20 @@
+import { formatSummary, summarizeDataset } from '../../trajectories/summary.js';
+import { parseCommand, UsageError } from '../args.js';
+
+const USAGE = `Usage: thinkgym inspect <dataset-dir> [--json]
+  Prints counts, success rate, turns, reward terms, invalid actions by reason, images present,
+  and every corrupt line with its line number.`;
+
+/** `thinkgym inspect`: a dataset's summary; exit code 1 when lines are corrupt or images missing. */
+export async function inspect(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseCommand(argv, { json: { type: 'boolean' }, help: { type: 'boolean' } }, USAGE);
+  if (values.help === true) {
+    console.log(USAGE);
+    return 0;
+  }
+  const directory = positionals[0];
+  if (directory === undefined) throw new UsageError(`Name the dataset directory.\n\n${USAGE}`);
+  const summary = await summarizeDataset(directory);
+  console.log(values.json === true ? JSON.stringify(summary, null, 2) : formatSummary(summary));
+  return summary.problems.length > 0 || summary.images.missing.length > 0 ? 1 : 0;
+}
