@@ -12,7 +12,7 @@ export interface EpisodeOptions {
   readonly seed: number;
   /** The store the env was made with (policies read observation images from it). */
   readonly images: ImageStore;
-  /** How tools are presented to the policy; `hermes` by default. */
+  /** How tools are presented to the policy; the policy's own `format`, else `hermes`, by default. */
   readonly format?: PromptFormat;
   readonly rewards?: RewardConfig;
   readonly signal?: AbortSignal;
@@ -25,7 +25,7 @@ export interface EpisodeOptions {
  */
 export async function runEpisode(env: GuardedEnv, policy: Policy, options: EpisodeOptions): Promise<EpisodeRecord> {
   const started = performance.now();
-  const format = options.format ?? 'hermes';
+  const format = options.format ?? policy.format ?? 'hermes';
   const reset = await env.reset({ seed: options.seed });
   const turns: Turn[] = [];
   const steps: StepRecord[] = [];

@@ -38,7 +38,8 @@ export async function toOpenAIMessages(messages: readonly ChatMessage[], imageUr
         const calls = message.toolCalls ?? [];
         wire.push({
           role: 'assistant',
-          content: words.length === 0 ? null : words.join('\n'),
+          // `null` only beside tool calls: a bare assistant turn with null content is rejected by OpenAI.
+          content: words.length > 0 ? words.join('\n') : calls.length > 0 ? null : '',
           ...(calls.length === 0
             ? {}
             : { tool_calls: calls.map((call) => ({ id: call.id, type: 'function' as const, function: { name: call.name, arguments: call.arguments } })) }),

@@ -11,11 +11,12 @@ const ONE_CALL_HINT =
  * Turns one raw model turn into an {@link Action}. Native `tool_calls` win over text; otherwise the
  * text is read in Hermes/Qwen style: `<think>` is skipped, then exactly one `<tool_call>` (a JSON
  * object with `name` and `arguments`) or one `<answer>` must remain. Anything else becomes an
- * `invalid` action whose message says what was wrong and how to fix it; this never throws.
+ * `invalid` action whose message says what was wrong and how to fix it; this never throws. Text
+ * before a lone `</think>` counts as thinking too (templates that open `<think>` in the prompt).
  */
 export function parseModelOutput(output: ModelOutput): Action {
   const calls = output.toolCalls ?? [];
-  const visible = output.text.replace(THINK, '');
+  const visible = visibleText(output.text);
   const answers = [...visible.matchAll(ANSWER)].map((match) => (match[1] ?? '').trim());
   if (calls.length > 0) {
     if (calls.length > 1) return invalid('multiple-actions', `you made ${calls.length} tool calls; make one call per turn.`);
@@ -42,6 +43,17 @@ export function parseModelOutput(output: ModelOutput): Action {
     return invalid('no-action', `${hint}${ONE_CALL_HINT}`);
   }
   return parseCallBlock(blocks[0] as string);
+}
+
+/**
+ * The text outside thinking: `<think>…</think>` blocks are dropped, and so is everything before a
+ * lone `</think>` (templates such as QwQ's and DeepSeek-R1's open `<think>` in the prompt, so the
+ * completion holds only the closing tag).
+ */
+function visibleText(text: string): string {
+  const visible = text.replace(THINK, '');
+  const close = visible.lastIndexOf('</think>');
+  return close === -1 ? visible : visible.slice(close + '</think>'.length);
 }
 
 function parseCallBlock(block: string): Action {

@@ -60,6 +60,11 @@ export interface PolicyContext {
 export interface Policy {
   /** Short name recorded in trajectories, e.g. `oracle` or `openai:qwen2.5-vl-7b`. */
   readonly name: string;
+  /**
+   * The prompt format this policy needs, when it needs one (an OpenAI policy in native mode needs
+   * `openai`). Episode runners use it when the caller gives no format.
+   */
+  readonly format?: PromptFormat;
   /** Called after each reset, before the first `act` of the episode. */
   begin?(context: PolicyContext): Promise<void>;
   /** The next raw model turn. */

@@ -51,7 +51,9 @@ export function backoffDelay(retry: number, policy: RetryPolicy, jitter: number,
  */
 export function parseRetryAfter(headers: { get(name: string): string | null }, now: number = Date.now()): number | undefined {
   const milliseconds = headers.get('retry-after-ms');
-  if (milliseconds !== null && milliseconds.trim() !== '' && Number.isFinite(Number(milliseconds))) return Math.max(0, Number(milliseconds));
+  if (milliseconds !== null && milliseconds.trim() !== '' && Number.isFinite(Number(milliseconds))) {
+    return Math.max(0, Number(milliseconds));
+  }
   const value = headers.get('retry-after');
   if (value === null || value.trim() === '') return undefined;
   if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Math.max(0, Number(value) * 1000);

@@ -124,6 +124,7 @@ export async function generate(argv: readonly string[]): Promise<number> {
       `wrote ${summary.episodes} episodes to ${out} in ${(summary.durationMs / 1000).toFixed(1)} s — success ${rate.toFixed(1)}%, mean turns ${summary.meanTurns.toFixed(1)}` +
         (summary.failures.length > 0 ? `, ${summary.failures.length} failed (see above)` : ''),
     );
+    if (summary.stopped) console.log(`stopped early; rerun the same command with --resume to finish the remaining seeds.`);
     return summary.failures.length > 0 && summary.episodes === 0 ? 1 : 0;
   } finally {
     process.off('SIGINT', stop);
