@@ -42,7 +42,13 @@ export async function toOpenAIMessages(messages: readonly ChatMessage[], imageUr
           content: words.length > 0 ? words.join('\n') : calls.length > 0 ? null : '',
           ...(calls.length === 0
             ? {}
-            : { tool_calls: calls.map((call) => ({ id: call.id, type: 'function' as const, function: { name: call.name, arguments: call.arguments } })) }),
+            : {
+                tool_calls: calls.map((call) => ({
+                  id: call.id,
+                  type: 'function' as const,
+                  function: { name: call.name, arguments: call.arguments },
+                })),
+              }),
         });
         break;
       }

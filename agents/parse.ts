@@ -4,8 +4,7 @@ import type { ModelOutput } from './policy.js';
 const TOOL_CALL = /<tool_call>([\s\S]*?)(?:<\/tool_call>|$)/g;
 const ANSWER = /<answer>([\s\S]*?)<\/answer>/g;
 const THINK = /<think>[\s\S]*?<\/think>/g;
-const ONE_CALL_HINT =
-  'Reply with exactly one <tool_call>{"name": "...", "arguments": {...}}</tool_call> or one <answer>...</answer>.';
+const ONE_CALL_HINT = 'Reply with exactly one <tool_call>{"name": "...", "arguments": {...}}</tool_call> or one <answer>...</answer>.';
 
 /**
  * Turns one raw model turn into an {@link Action}. Native `tool_calls` win over text; otherwise the

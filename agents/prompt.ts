@@ -61,7 +61,9 @@ export function buildSystemPrompt(spec: EnvSpec, tools: readonly ToolSpec[], for
 }
 
 /** The OpenAI `tools` request field for a tool list. */
-export function openAITools(tools: readonly ToolSpec[]): { type: 'function'; function: { name: string; description: string; parameters: unknown } }[] {
+export function openAITools(
+  tools: readonly ToolSpec[],
+): { type: 'function'; function: { name: string; description: string; parameters: unknown } }[] {
   return tools.map((tool) => ({ type: 'function', function: hermesFunction(tool) }));
 }
 
@@ -94,7 +96,13 @@ export function buildConversation(episode: PromptEpisode, format: PromptFormat):
         });
       });
       if (images.length > 0) {
-        messages.push({ role: 'user', content: [text(`Image${images.length > 1 ? 's' : ''} returned by ${calls[0]?.name}:`), ...images.map((ref) => ({ type: 'image' as const, image: ref }))] });
+        messages.push({
+          role: 'user',
+          content: [
+            text(`Image${images.length > 1 ? 's' : ''} returned by ${calls[0]?.name}:`),
+            ...images.map((ref) => ({ type: 'image' as const, image: ref })),
+          ],
+        });
       }
       continue;
     }

@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { GymError } from '../core/errors.js';
 
 /** A command-line usage mistake; the CLI prints the message and the command's help. */
@@ -34,6 +34,7 @@ export function parseKeyValues(pairs: readonly string[] | undefined): Record<str
 export function integerFlag(value: string | undefined, name: string, fallback: number, minimum = 0): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
-  if (!Number.isSafeInteger(parsed) || parsed < minimum) throw new UsageError(`--${name} must be an integer >= ${minimum}, got "${value}".`);
+  if (!Number.isSafeInteger(parsed) || parsed < minimum)
+    throw new UsageError(`--${name} must be an integer >= ${minimum}, got "${value}".`);
   return parsed;
 }

@@ -74,7 +74,8 @@ export async function checkEnv(env: Env, options: CheckEnvOptions = {}): Promise
     for (const [sha256, where] of images) {
       const bytes = await options.images.get(sha256).catch(() => undefined);
       if (bytes === undefined) problems.push(`${where}: observed image ${sha256} is not in the image store`);
-      else if (createHash('sha256').update(bytes).digest('hex') !== sha256) problems.push(`${where}: image ${sha256} bytes do not match their hash`);
+      else if (createHash('sha256').update(bytes).digest('hex') !== sha256)
+        problems.push(`${where}: image ${sha256} bytes do not match their hash`);
     }
   }
 

@@ -1,6 +1,6 @@
 import type { Env, EnvContext, EnvSpec } from './env.js';
 import { RegistryError, ValidationError } from './errors.js';
-import { MemoryImageStore, type ImageStore } from './image-store.js';
+import { type ImageStore, MemoryImageStore } from './image-store.js';
 import { compileSchema } from './schema.js';
 import type { Tool } from './tool.js';
 import { GuardedEnv } from './wrappers.js';

@@ -92,7 +92,9 @@ export function describeErrors(errors: readonly ErrorObject[], schema: JsonSchem
         problems.push(`${subject} must be of type ${String(params.type)} (got ${JSON.stringify(error.data)})`);
         break;
       default:
-        problems.push(`${subject} ${error.message ?? 'is invalid'}${error.data === undefined ? '' : ` (got ${JSON.stringify(error.data)})`}`);
+        problems.push(
+          `${subject} ${error.message ?? 'is invalid'}${error.data === undefined ? '' : ` (got ${JSON.stringify(error.data)})`}`,
+        );
     }
   }
   return [...new Set(problems)];

@@ -1,15 +1,5 @@
 import type { Content } from './content.js';
-import type {
-  Action,
-  Env,
-  EnvContext,
-  EnvSpec,
-  Oracle,
-  ResetOptions,
-  ResetResult,
-  StepInfo,
-  StepResult,
-} from './env.js';
+import type { Action, Env, EnvContext, EnvSpec, Oracle, ResetOptions, ResetResult, StepInfo, StepResult } from './env.js';
 import { EnvStateError, GymError } from './errors.js';
 import { Random } from './random.js';
 import { ANSWER_TOOL, type Tool, type ToolSpec, toToolSpec } from './tool.js';

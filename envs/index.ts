@@ -3,3 +3,5 @@
  * importing this file loads no heavy module (sharp, ffmpeg) until an env is made.
  */
 import './maze/index.js';
+import './sokoban/index.js';
+import './graph/index.js';

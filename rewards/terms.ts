@@ -44,7 +44,10 @@ export interface EpisodeOutcome {
 const FORMAT_REASONS: ReadonlySet<InvalidReason> = new Set(['no-action', 'bad-json', 'bad-call', 'multiple-actions', 'multiple-answers']);
 
 /** The reward terms of an episode and their weighted total. */
-export function computeRewards(outcome: EpisodeOutcome, config: RewardConfig = DEFAULT_REWARD_CONFIG): { terms: Record<string, number>; total: number } {
+export function computeRewards(
+  outcome: EpisodeOutcome,
+  config: RewardConfig = DEFAULT_REWARD_CONFIG,
+): { terms: Record<string, number>; total: number } {
   const invalid = outcome.invalidReasons.length;
   const formatErrors = outcome.invalidReasons.filter((reason) => FORMAT_REASONS.has(reason)).length;
   const gated = outcome.success && invalid === 0;

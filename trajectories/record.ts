@@ -1,7 +1,7 @@
+import type { ModelOutput, PromptFormat } from '../agents/policy.js';
 import type { Content } from '../core/content.js';
 import type { Action, InvalidReason } from '../core/env.js';
 import type { ToolSpec } from '../core/tool.js';
-import type { ModelOutput, PromptFormat } from '../agents/policy.js';
 
 /** Version of the episode-line and manifest schemas. Bump on any incompatible change. */
 export const TRAJECTORY_SCHEMA_VERSION = 1;

@@ -20,19 +20,21 @@ export interface RenderHtmlOptions {
  */
 export function renderEpisodesHtml(episodes: readonly EpisodeRecord[], options: RenderHtmlOptions): string {
   const imagePath = (sha256: string): string =>
-    relative(options.outputDirectory, `${options.datasetDirectory}/${imageRelativePath(sha256)}`).split('\\').join('/');
+    relative(options.outputDirectory, `${options.datasetDirectory}/${imageRelativePath(sha256)}`)
+      .split('\\')
+      .join('/');
   const content = (parts: Content): string =>
     parts
       .map((part) =>
         part.type === 'text'
-          ? `<pre>${escape(part.text)}</pre>`
-          : `<img src="${escape(imagePath(part.image.sha256))}" width="${Math.min(part.image.width, 480)}" alt="${part.image.width}x${part.image.height}">`,
+          ? `<pre>${escapeHtml(part.text)}</pre>`
+          : `<img src="${escapeHtml(imagePath(part.image.sha256))}" width="${Math.min(part.image.width, 480)}" alt="${part.image.width}x${part.image.height}">`,
       )
       .join('\n');
   const rows = episodes
     .map(
       (episode, index) =>
-        `<tr><td><a href="#e${index}">${escape(episode.env)} #${episode.seed}</a></td><td>${escape(episode.policy)}</td>` +
+        `<tr><td><a href="#e${index}">${escapeHtml(episode.env)} #${episode.seed}</a></td><td>${escapeHtml(episode.policy)}</td>` +
         `<td class="${episode.success ? 'ok' : 'bad'}">${episode.success ? 'yes' : 'no'}</td><td>${episode.counts.turns}</td>` +
         `<td>${episode.counts.invalidActions}</td><td>${episode.totalReward.toFixed(3)}</td></tr>`,
     )
@@ -48,29 +50,29 @@ export function renderEpisodesHtml(episodes: readonly EpisodeRecord[], options: 
                 ? `answer: ${step.action.answer}`
                 : `invalid (${step.action.reason})`;
           const calls = (step.output.toolCalls ?? []).map((call) => `${call.name}(${call.arguments})`).join('\n');
-          return `<div class="step${step.invalid === null ? '' : ' invalid'}"><h4>Turn ${step.turn} — ${escape(action)} — reward ${step.reward}</h4>
-<div class="model"><pre>${escape(step.output.text)}${calls === '' ? '' : `\n${escape(calls)}`}</pre></div>
+          return `<div class="step${step.invalid === null ? '' : ' invalid'}"><h4>Turn ${step.turn} — ${escapeHtml(action)} — reward ${step.reward}</h4>
+<div class="model"><pre>${escapeHtml(step.output.text)}${calls === '' ? '' : `\n${escapeHtml(calls)}`}</pre></div>
 <div class="observation">${content(step.observation)}</div></div>`;
         })
         .join('\n');
       const terms = Object.entries(episode.rewardTerms)
         .map(([name, value]) => `${name} ${value}`)
         .join(', ');
-      return `<section id="e${index}"><h2>${escape(episode.env)} seed ${episode.seed} — ${episode.success ? 'solved' : 'not solved'}</h2>
-<p>policy ${escape(episode.policy)}, format ${episode.format}, ${episode.counts.turns} turns, ${episode.counts.toolCalls} tool calls,
-${episode.counts.invalidActions} invalid; reward ${episode.totalReward} (${escape(terms)})${episode.expected === null ? '' : `; expected ${escape(episode.expected)}, answered ${escape(episode.answer ?? '—')}`}</p>
+      return `<section id="e${index}"><h2>${escapeHtml(episode.env)} seed ${episode.seed} — ${episode.success ? 'solved' : 'not solved'}</h2>
+<p>policy ${escapeHtml(episode.policy)}, format ${episode.format}, ${episode.counts.turns} turns, ${episode.counts.toolCalls} tool calls,
+${episode.counts.invalidActions} invalid; reward ${episode.totalReward} (${escapeHtml(terms)})${episode.expected === null ? '' : `; expected ${escapeHtml(episode.expected)}, answered ${escapeHtml(episode.answer ?? '—')}`}</p>
 <div class="task">${content(episode.task)}</div>${steps}</section>`;
     })
     .join('\n');
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${escape(options.title)}</title><style>
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(options.title)}</title><style>
 body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem}pre{white-space:pre-wrap;background:#f6f6f6;padding:.5rem;margin:.25rem 0}
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .6rem}.ok{color:#070}.bad{color:#a00}
 .step{border-left:3px solid #79c;padding-left:.8rem;margin:1rem 0}.invalid{border-color:#d55}.model pre{background:#eef4ff}
 section{border-top:2px solid #333;margin-top:2rem}img{border:1px solid #aaa;image-rendering:pixelated;margin:.25rem}</style></head><body>
-<h1>${escape(options.title)}</h1><table><tr><th>episode</th><th>policy</th><th>success</th><th>turns</th><th>invalid</th><th>reward</th></tr>
+<h1>${escapeHtml(options.title)}</h1><table><tr><th>episode</th><th>policy</th><th>success</th><th>turns</th><th>invalid</th><th>reward</th></tr>
 ${rows}</table>${sections}</body></html>\n`;
 }
 
-function escape(value: string): string {
+function escapeHtml(value: string): string {
   return value.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 }

@@ -3,7 +3,8 @@ import { MemoryImageStore } from '../../core/image-store.js';
 import { registry } from '../../core/registry.js';
 import { parseCommand, parseKeyValues, UsageError } from '../args.js';
 
-const USAGE = 'Usage: thinkgym check <env-id> [--option key=value]...\n  Runs checkEnv: spec, schemas, order checks, determinism, turn limit.';
+const USAGE =
+  'Usage: thinkgym check <env-id> [--option key=value]...\n  Runs checkEnv: spec, schemas, order checks, determinism, turn limit.';
 
 /** `thinkgym check`: runs {@link checkEnv} on one env or on all of them. */
 export async function check(argv: readonly string[]): Promise<number> {

@@ -46,11 +46,16 @@ export async function exportDataset(argv: readonly string[]): Promise<number> {
   if (values['max-turns'] !== undefined) filters.push(maxTurns(integerFlag(values['max-turns'], 'max-turns', 1, 1)));
   if (values['no-invalid'] === true) filters.push(noInvalidActions());
   if (values.dedupe === true) filters.push(dedupe());
-  const onProblem = (problem: { line: number; message: string }): void => console.error(`skipping line ${problem.line}: ${problem.message}`);
+  const onProblem = (problem: { line: number; message: string }): void =>
+    console.error(`skipping line ${problem.line}: ${problem.message}`);
   const out = resolve(values.out);
   let result: ExportResult;
   if (values.format === 'sharegpt') {
-    result = await exportShareGpt(directory, out, { filters, onProblem, imagePaths: values['absolute-paths'] === true ? 'absolute' : 'relative' });
+    result = await exportShareGpt(directory, out, {
+      filters,
+      onProblem,
+      imagePaths: values['absolute-paths'] === true ? 'absolute' : 'relative',
+    });
   } else if (values.format === 'openai') {
     const images = values.images ?? 'data-url';
     if (images !== 'data-url' && images !== 'path') throw new UsageError(`--images must be data-url or path, got "${images}".`);

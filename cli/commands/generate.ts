@@ -94,7 +94,8 @@ export async function generate(argv: readonly string[]): Promise<number> {
     { resume: values.resume === true },
   );
   const pending = seeds.filter((seed) => !writer.has(envId, seed));
-  if (pending.length < seeds.length) console.error(`resuming: ${seeds.length - pending.length} of ${seeds.length} episodes already written`);
+  if (pending.length < seeds.length)
+    console.error(`resuming: ${seeds.length - pending.length} of ${seeds.length} episodes already written`);
 
   const controller = new AbortController();
   const stop = (): void => {

@@ -49,7 +49,8 @@ export async function play(argv: readonly string[]): Promise<number> {
     const line = raw.trim();
     if (line === ':quit' || line === ':q') break;
     if (line === ':help') console.log(USAGE);
-    else if (line === ':tools') for (const tool of env.tools) console.log(`${tool.name}: ${tool.description}\n  ${JSON.stringify(tool.parameters)}`);
+    else if (line === ':tools')
+      for (const tool of env.tools) console.log(`${tool.name}: ${tool.description}\n  ${JSON.stringify(tool.parameters)}`);
     else if (line.startsWith(':reset')) {
       seed = integerFlag(line.split(/\s+/)[1], 'seed', seed);
       await start();

@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { FormatError } from '../../core/errors.js';
-import type { EpisodeRecord } from '../../trajectories/record.js';
 import { readEpisodes } from '../../trajectories/reader.js';
+import type { EpisodeRecord } from '../../trajectories/record.js';
 import { renderEpisodesHtml } from '../../trajectories/render-html.js';
 import { integerFlag, parseCommand, UsageError } from '../args.js';
 
@@ -36,7 +36,10 @@ export async function render(argv: readonly string[]): Promise<number> {
     if (episodes.length >= limit) break;
   }
   if (episodes.length === 0) throw new FormatError(`No episodes to render in ${directory}.`, { file: directory });
-  await writeFile(out, renderEpisodesHtml(episodes, { title: `thinkgym — ${directory}`, datasetDirectory: resolve(directory), outputDirectory: dirname(out) }));
+  await writeFile(
+    out,
+    renderEpisodesHtml(episodes, { title: `thinkgym — ${directory}`, datasetDirectory: resolve(directory), outputDirectory: dirname(out) }),
+  );
   console.log(`rendered ${episodes.length} episodes to ${out}`);
   return 0;
 }

@@ -5,18 +5,36 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { checkEnv } from '../../core/check-env.js';
 import { EnvStateError, GymError, RegistryError, ValidationError } from '../../core/errors.js';
-import { DirectoryImageStore, MemoryImageStore, imageRelativePath } from '../../core/image-store.js';
+import { DirectoryImageStore, imageRelativePath, MemoryImageStore } from '../../core/image-store.js';
+import type { Random as RandomType } from '../../core/random.js';
 import { Random } from '../../core/random.js';
 import { Registry } from '../../core/registry.js';
 import { compileSchema } from '../../core/schema.js';
-import type { Random as RandomType } from '../../core/random.js';
 import { ToyEnv, toyDefinition } from './toy-env.js';
 
 describe('Random', () => {
   it('repeats a sequence for a seed and differs across seeds', () => {
-    const a = Array.from({ length: 5 }, ((r) => () => r.uint32())(new Random(42)));
-    const b = Array.from({ length: 5 }, ((r) => () => r.uint32())(new Random(42)));
-    const c = Array.from({ length: 5 }, ((r) => () => r.uint32())(new Random(43)));
+    const a = Array.from(
+      { length: 5 },
+      (
+        (r) => () =>
+          r.uint32()
+      )(new Random(42)),
+    );
+    const b = Array.from(
+      { length: 5 },
+      (
+        (r) => () =>
+          r.uint32()
+      )(new Random(42)),
+    );
+    const c = Array.from(
+      { length: 5 },
+      (
+        (r) => () =>
+          r.uint32()
+      )(new Random(43)),
+    );
     expect(a).toEqual(b);
     expect(a).not.toEqual(c);
   });
@@ -83,7 +101,10 @@ describe('schema validation', () => {
 });
 
 describe('image stores', () => {
-  const png = () => sharp({ create: { width: 3, height: 2, channels: 3, background: '#123456' } }).png().toBuffer();
+  const png = () =>
+    sharp({ create: { width: 3, height: 2, channels: 3, background: '#123456' } })
+      .png()
+      .toBuffer();
 
   it('address images by sha256 and read their size', async () => {
     const store = new MemoryImageStore();
@@ -140,7 +161,9 @@ describe('registry', () => {
     await expect(registry.makeEnv('toy-v0', { options: { size: '16' } })).resolves.toBeDefined();
     const error = await registry.makeEnv('toy-v0', { options: { colour: 'red' } }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ValidationError);
-    expect((error as Error).message).toMatch(/unknown argument `colour`[\s\S]*Valid options:\n {2}size \(integer\): Image side in pixels\./);
+    expect((error as Error).message).toMatch(
+      /unknown argument `colour`[\s\S]*Valid options:\n {2}size \(integer\): Image side in pixels\./,
+    );
     await expect(registry.makeEnv('toy-v0', { options: { size: 'big' } })).rejects.toThrow(/`size` must be of type integer/);
   });
 });

@@ -3,8 +3,8 @@ import { image, text } from '../../core/content.js';
 import type { EnvSpec, Oracle } from '../../core/env.js';
 import type { Random } from '../../core/random.js';
 import type { EnvDefinition } from '../../core/registry.js';
-import { type AnswerCheck, type Task, ToolEnv } from '../../core/tool-env.js';
 import { type Tool, toolError } from '../../core/tool.js';
+import { type AnswerCheck, type Task, ToolEnv } from '../../core/tool-env.js';
 
 interface ToyState {
   readonly target: number;
