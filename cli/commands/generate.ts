@@ -6,7 +6,7 @@ import { RandomPolicy } from '../../agents/policies/random.js';
 import type { Policy, PromptFormat } from '../../agents/policy.js';
 import { ProgressBar } from '../../agents/progress.js';
 import { GymError } from '../../core/errors.js';
-import { registry } from '../../core/registry.js';
+import { registry, validateEnvOptions } from '../../core/registry.js';
 import { toToolSpec } from '../../core/tool.js';
 import { DEFAULT_REWARD_CONFIG, type RewardConfig } from '../../rewards/terms.js';
 import { DatasetWriter } from '../../trajectories/writer.js';
@@ -79,7 +79,7 @@ export async function generate(argv: readonly string[]): Promise<number> {
   const spec = probe.spec;
   const manifestEnv = {
     version: spec.version,
-    options: envOptions,
+    options: validateEnvOptions(spec, envOptions),
     instructions: spec.instructions,
     answers: spec.answers,
     maxTurns: probe.maxTurns,
