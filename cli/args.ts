@@ -10,8 +10,13 @@ export class UsageError extends GymError {
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+/** What {@link parseCommand} returns: typed flag values and the positional arguments. */
+export type ParsedCommand<T extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>
+>;
+
 /** Parses a command's arguments strictly; unknown flags are usage errors that name the valid ones. */
-export function parseCommand<T extends Options>(argv: readonly string[], options: T, usage: string) {
+export function parseCommand<T extends Options>(argv: readonly string[], options: T, usage: string): ParsedCommand<T> {
   try {
     return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
   } catch (error) {
