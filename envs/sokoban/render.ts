@@ -1,0 +1,103 @@
+import sharp from 'sharp';
+import { type Level, TILE_OUTSIDE, TILE_WALL } from './level.js';
+
+/** The tile sprites, one per kind of square. */
+export type Sprite = 'wall' | 'floor' | 'goal' | 'box' | 'boxOnGoal' | 'player' | 'playerOnGoal' | 'outside';
+
+const FLOOR = '<rect width="32" height="32" fill="#d8cdb4"/><rect x="0.5" y="0.5" width="31" height="31" fill="none" stroke="#c4b89c"/>';
+const GOAL_MARK =
+  '<circle cx="16" cy="16" r="8" fill="none" stroke="#d6336c" stroke-width="3"/><circle cx="16" cy="16" r="2.5" fill="#d6336c"/>';
+const PLAYER =
+  '<circle cx="16" cy="9" r="5" fill="#1c4fa8"/>' +
+  '<path d="M9 28 L11 17 Q16 14 21 17 L23 28 Z" fill="#2f6fd6"/>' +
+  '<rect x="6" y="17" width="4" height="8" rx="2" fill="#1c4fa8"/><rect x="22" y="17" width="4" height="8" rx="2" fill="#1c4fa8"/>';
+
+/** A wooden crate; `edge` and `fill` colour it (amber off goal, green on goal). */
+function crate(fill: string, edge: string): string {
+  return (
+    `<rect x="3" y="3" width="26" height="26" rx="2" fill="${fill}" stroke="${edge}" stroke-width="3"/>` +
+    `<path d="M5 5 L27 27 M27 5 L5 27" stroke="${edge}" stroke-width="3"/>` +
+    `<rect x="3" y="3" width="26" height="26" rx="2" fill="none" stroke="${edge}" stroke-width="3"/>`
+  );
+}
+
+/** SVG bodies on a 32x32 canvas; every sprite is opaque. */
+const SPRITES: Readonly<Record<Sprite, string>> = {
+  wall:
+    '<rect width="32" height="32" fill="#8c4a2f"/>' +
+    '<path d="M0 0.5 H32 M0 8.5 H32 M0 16.5 H32 M0 24.5 H32 M12.5 0 V8 M28.5 0 V8 M4.5 8 V16 M20.5 8 V16 M12.5 16 V24 M28.5 16 V24 M4.5 24 V32 M20.5 24 V32" stroke="#5b2b18" stroke-width="2"/>',
+  floor: FLOOR,
+  goal: FLOOR + GOAL_MARK,
+  box: FLOOR + crate('#d99a3e', '#7a4a14'),
+  boxOnGoal: FLOOR + crate('#5fbf6a', '#1f6b2b'),
+  player: FLOOR + PLAYER,
+  playerOnGoal: FLOOR + GOAL_MARK + PLAYER,
+  outside: '<rect width="32" height="32" fill="#26262b"/>',
+};
+
+/** The SVG document of a sprite at `tileSize` pixels. */
+export function spriteSvg(sprite: Sprite, tileSize: number): string {
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${tileSize}" height="${tileSize}" viewBox="0 0 32 32" shape-rendering="geometricPrecision">${SPRITES[sprite]}</svg>`;
+}
+
+const spriteCache = new Map<number, Promise<ReadonlyMap<Sprite, Buffer>>>();
+
+/** RGB pixels of every sprite at `tileSize`, rasterised by sharp once per size. */
+function sprites(tileSize: number): Promise<ReadonlyMap<Sprite, Buffer>> {
+  let cached = spriteCache.get(tileSize);
+  if (cached === undefined) {
+    cached = (async () => {
+      const entries = await Promise.all(
+        (Object.keys(SPRITES) as Sprite[]).map(async (sprite) => {
+          const pixels = await sharp(Buffer.from(spriteSvg(sprite, tileSize)))
+            .resize(tileSize, tileSize, { fit: 'fill' })
+            .flatten({ background: '#000000' })
+            .removeAlpha()
+            .raw()
+            .toBuffer();
+          return [sprite, pixels] as const;
+        }),
+      );
+      return new Map(entries);
+    })();
+    spriteCache.set(tileSize, cached);
+  }
+  return cached;
+}
+
+/** The sprite of one square of a position. */
+export function spriteAt(level: Level, cell: number, player: number, boxes: ReadonlySet<number>, goals: ReadonlySet<number>): Sprite {
+  const tile = level.tiles[cell];
+  if (tile === TILE_WALL) return 'wall';
+  if (tile === TILE_OUTSIDE) return 'outside';
+  const goal = goals.has(cell);
+  if (cell === player) return goal ? 'playerOnGoal' : 'player';
+  if (boxes.has(cell)) return goal ? 'boxOnGoal' : 'box';
+  return goal ? 'goal' : 'floor';
+}
+
+/**
+ * Draws a position as a PNG, `tileSize` pixels per square: sprites rasterised from SVG by sharp,
+ * laid out on a raw RGB canvas and encoded deterministically (same position, same bytes).
+ */
+export async function renderPng(level: Level, player: number, boxes: Iterable<number>, tileSize: number): Promise<Buffer> {
+  const pixels = await sprites(tileSize);
+  const boxSet = new Set(boxes);
+  const goalSet = new Set(level.goals);
+  const imageWidth = level.width * tileSize;
+  const canvas = Buffer.alloc(imageWidth * level.height * tileSize * 3);
+  const rowBytes = tileSize * 3;
+  for (let row = 0; row < level.height; row += 1) {
+    for (let column = 0; column < level.width; column += 1) {
+      const sprite = pixels.get(spriteAt(level, row * level.width + column, player, boxSet, goalSet));
+      if (sprite === undefined) continue;
+      for (let line = 0; line < tileSize; line += 1) {
+        const target = ((row * tileSize + line) * imageWidth + column * tileSize) * 3;
+        sprite.copy(canvas, target, line * rowBytes, (line + 1) * rowBytes);
+      }
+    }
+  }
+  return sharp(canvas, { raw: { width: imageWidth, height: level.height * tileSize, channels: 3 } })
+    .png({ compressionLevel: 6, palette: false, adaptiveFiltering: false })
+    .toBuffer();
+}
