@@ -5,6 +5,7 @@ import { GymError } from '../core/errors.js';
 import { describePng, type ImageStore, MemoryImageStore } from '../core/image-store.js';
 import { makeEnv } from '../core/registry.js';
 import '../envs/maze/index.js';
+import { oracleStepRate } from './measure.js';
 import type { BenchRow, BenchRun } from './report.js';
 
 /**
@@ -50,25 +51,7 @@ export const run: BenchRun = async () => {
 
 async function stepsPerSecond(observation: 'both' | 'ascii', seeds: number): Promise<{ rate: number; steps: number }> {
   const env = await makeEnv('maze-v0', { images: new MemoryImageStore(), options: { observation } });
-  let steps = 0;
-  let milliseconds = 0;
-  for (let seed = -10; seed < seeds; seed += 1) {
-    const reset = await env.reset({ seed });
-    const oracle = env.oracle();
-    let last = { observation: reset.observation, info: reset.info };
-    for (;;) {
-      const { action } = await oracle.next(last);
-      const started = performance.now();
-      const result = await env.step(action);
-      if (seed >= 0) {
-        milliseconds += performance.now() - started;
-        steps += 1;
-      }
-      last = { observation: result.observation, info: result.info };
-      if (result.terminated || result.truncated) break;
-    }
-  }
-  return { rate: (steps / milliseconds) * 1000, steps };
+  return oracleStepRate(env, -10, seeds);
 }
 
 async function oracleEpisodesPerSecond(count: number): Promise<{ rate: number; turns: number }> {

@@ -10,6 +10,7 @@ import { generateLevel } from '../envs/sokoban/generate.js';
 import type { Level } from '../envs/sokoban/level.js';
 import { loadLevels } from '../envs/sokoban/load.js';
 import { type SolveOptions, solve } from '../envs/sokoban/solve.js';
+import { oracleStepRate } from './measure.js';
 import type { BenchRow, BenchRun } from './report.js';
 
 /** Where the Boxoban files are: `$BOXOBAN_DIR`, else `../shared/data/boxoban` beside the repo. */
@@ -137,25 +138,7 @@ function sweep(label: string, levels: readonly Level[], options: SolveOptions): 
 async function stepsPerSecond(observation: 'both' | 'ascii', levels: string): Promise<{ rate: number; steps: number; episodes: number }> {
   const env = await makeEnv('sokoban-v0', { images: new MemoryImageStore(), options: { levels, observation } });
   const episodes = 50;
-  let steps = 0;
-  let milliseconds = 0;
-  for (let seed = -5; seed < episodes; seed += 1) {
-    const reset = await env.reset({ seed: Math.abs(seed) });
-    const oracle = env.oracle();
-    let last = { observation: reset.observation, info: reset.info };
-    for (;;) {
-      const { action } = await oracle.next(last);
-      const started = performance.now();
-      const result = await env.step(action);
-      if (seed >= 0) {
-        milliseconds += performance.now() - started;
-        steps += 1;
-      }
-      last = { observation: result.observation, info: result.info };
-      if (result.terminated || result.truncated) break;
-    }
-  }
-  return { rate: (steps / milliseconds) * 1000, steps, episodes };
+  return { ...(await oracleStepRate(env, -5, episodes)), episodes };
 }
 
 function generatorRate(count: number): number {
