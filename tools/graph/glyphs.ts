@@ -1,0 +1,38 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import type { Font } from 'opentype.js';
+
+let fontPromise: Promise<Font> | undefined;
+
+/** DejaVu Sans from the `dejavu-fonts-ttf` package, parsed once; images never depend on system fonts. */
+export function dejaVuSans(): Promise<Font> {
+  fontPromise ??= (async () => {
+    const path = createRequire(import.meta.url).resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
+    const bytes = await readFile(path);
+    const opentype = (await import('opentype.js')).default;
+    return opentype.parse(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  })();
+  return fontPromise;
+}
+
+/** Width of a text in pixels at `size`, glyph advances summed (no kerning). */
+export function textWidth(font: Font, value: string, size: number): number {
+  let width = 0;
+  for (const character of value) width += ((font.charToGlyph(character).advanceWidth ?? 0) * size) / font.unitsPerEm;
+  return width;
+}
+
+/**
+ * SVG path data drawing `value` with its baseline starting at (x, y). Glyphs are placed one by one
+ * (no shaping), which is exact for the ids and class names drawn here.
+ */
+export function textPath(font: Font, value: string, x: number, y: number, size: number): string {
+  let cursor = x;
+  const parts: string[] = [];
+  for (const character of value) {
+    const glyph = font.charToGlyph(character);
+    parts.push(glyph.getPath(cursor, y, size).toPathData(2));
+    cursor += ((glyph.advanceWidth ?? 0) * size) / font.unitsPerEm;
+  }
+  return parts.join('');
+}
