@@ -5,3 +5,4 @@
 import './maze/index.js';
 import './sokoban/index.js';
 import './graph/index.js';
+import './chart/index.js';

@@ -1,0 +1,125 @@
+import { MemoryImageStore } from '../core/image-store.js';
+import { Random } from '../core/random.js';
+import type { ToolResult } from '../core/tool.js';
+import { DEFAULT_GENERATION, generateTask } from '../envs/chart/generate.js';
+import { layoutChart, renderChart } from '../envs/chart/render.js';
+import { FONT_FILES, type FontName, loadFont } from '../envs/chart/text.js';
+import { createCropTool } from '../tools/image/crop.js';
+import { createHorizontalLineTool } from '../tools/image/draw-line.js';
+import { decodeImage, encodePng, PixelCache } from '../tools/image/pixels.js';
+import type { ImageToolState } from '../tools/image/state.js';
+import { createZoomInTool } from '../tools/image/zoom-in.js';
+import type { BenchRow, BenchRun } from './report.js';
+
+const SIZE = 1024;
+const ITERATIONS = 40;
+const ROUNDS = 4;
+const WARMUP = 3;
+
+interface Operation {
+  readonly name: string;
+  run(pixels: PixelCache, state: ImageToolState, images: MemoryImageStore): Promise<ToolResult>;
+}
+
+const OPERATIONS: readonly Operation[] = [
+  {
+    name: 'zoom_in 256x256 x2',
+    run: (pixels, state, images) => createZoomInTool({ pixels }).run({ x1: 300, y1: 300, x2: 556, y2: 556, factor: 2 }, { state, images }),
+  },
+  {
+    name: 'crop 400x300',
+    run: (pixels, state, images) => createCropTool({ pixels }).run({ x1: 100, y1: 200, x2: 500, y2: 500 }, { state, images }),
+  },
+  {
+    name: 'draw_horizontal_line',
+    run: (pixels, state, images) => createHorizontalLineTool({ pixels }).run({ y: 512, color: 'red', thickness: 2 }, { state, images }),
+  },
+];
+
+/** Per-call times in milliseconds, after a warm-up. */
+async function sample(call: () => Promise<unknown>, iterations: number): Promise<number[]> {
+  for (let index = 0; index < WARMUP; index += 1) await call();
+  const times: number[] = [];
+  for (let index = 0; index < iterations; index += 1) {
+    const started = performance.now();
+    await call();
+    times.push(performance.now() - started);
+  }
+  return times;
+}
+
+/** The median, which shrugs off the stalls of a busy machine better than the mean. */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+/**
+ * Image tools on a 1024x1024 chart: milliseconds per call through the cached path (decoded pixels
+ * kept per image sha256) against a plain path that decodes the PNG on every call, measured side
+ * by side in the same run; the tools and the PNG encoding are otherwise identical. Also the chart
+ * render time (layout + rasterisation) and its layout-only share.
+ */
+export const run: BenchRun = async () => {
+  const options = { ...DEFAULT_GENERATION, minWidth: SIZE, maxWidth: SIZE, minHeight: SIZE, maxHeight: SIZE };
+  const tasks = Array.from({ length: 12 }, (_, seed) => generateTask(new Random(seed), options));
+  for (const font of Object.keys(FONT_FILES) as FontName[]) loadFont(font);
+  for (const task of tasks) layoutChart(task.chart); // warms the glyph caches
+  const renderTimes: number[] = [];
+  const layoutTimes: number[] = [];
+  for (const task of tasks) {
+    const layoutStart = performance.now();
+    layoutChart(task.chart);
+    layoutTimes.push(performance.now() - layoutStart);
+    const renderStart = performance.now();
+    await renderChart(task.chart);
+    renderTimes.push(performance.now() - renderStart);
+  }
+
+  const first = tasks[0];
+  if (first === undefined) throw new Error('no chart to bench on');
+  const png = (await renderChart(first.chart)).png;
+  const images = new MemoryImageStore();
+  const ref = await images.put(png);
+  const cached = new PixelCache();
+  const plain = new PixelCache({ maxBytes: 0 });
+  const rows: BenchRow[] = [
+    { name: 'chart render 1024x1024 (layout + rasterise)', value: median(renderTimes), unit: 'ms', higherIsBetter: false },
+    { name: 'chart layout only (SVG + scene graph)', value: median(layoutTimes), unit: 'ms', higherIsBetter: false },
+  ];
+  for (const operation of OPERATIONS) {
+    const state: ImageToolState = { image: ref, current: ref, coordinates: 'pixel' };
+    const call = (pixels: PixelCache) => async () => {
+      state.current = ref;
+      const result = await operation.run(pixels, state, images);
+      if (result.isError === true) throw new Error(`${operation.name} failed in the bench`);
+    };
+    // Alternate rounds so drift (load, GC) hits both paths alike.
+    const cachedTimes: number[] = [];
+    const plainTimes: number[] = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      cachedTimes.push(...(await sample(call(cached), ITERATIONS / ROUNDS)));
+      plainTimes.push(...(await sample(call(plain), ITERATIONS / ROUNDS)));
+    }
+    rows.push({
+      name: `${operation.name} (cached pixels)`,
+      value: median(cachedTimes),
+      unit: 'ms/call',
+      higherIsBetter: false,
+      baseline: { name: 're-decode', value: median(plainTimes) },
+    });
+  }
+  const raw = await decodeImage(png);
+  const decodeMs = median(await sample(() => decodeImage(png), ITERATIONS));
+  const encodeMs = median(await sample(() => encodePng(raw), ITERATIONS));
+  return {
+    title: 'Image tools (1024x1024 chart)',
+    rows,
+    notes: [
+      `Medians: ${ITERATIONS} calls per path in ${ROUNDS} alternating rounds (${WARMUP} warm-up calls each); renders over ${tasks.length} seeded charts.`,
+      `PNG decode of the chart: ${decodeMs.toFixed(2)} ms; PNG encode of 1024x1024 RGB: ${encodeMs.toFixed(2)} ms (${png.length} bytes).`,
+      'Re-decode = the same tool with PixelCache({ maxBytes: 0 }), which decodes the PNG on every call.',
+    ],
+  };
+};

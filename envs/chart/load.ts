@@ -1,0 +1,92 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import sharp from 'sharp';
+import { FormatError } from '../../core/errors.js';
+import { compileSchema } from '../../core/schema.js';
+
+/**
+ * Loader for the ChartQA format: a JSON list of `{imgname, query, label}` (the `*_augmented.json`
+ * and `*_human.json` files of each split) and a folder of chart images (`png/` beside the JSON by
+ * default). Items have no scene graph, so they serve evaluation only.
+ */
+
+/** One ChartQA question. */
+export interface ChartQAItem {
+  /** File name of the chart image inside the images folder. */
+  readonly imgname: string;
+  readonly query: string;
+  /** The gold answer as written in the dataset. */
+  readonly label: string;
+}
+
+/** A loaded ChartQA file. */
+export interface ChartQASet {
+  /** The JSON file read. */
+  readonly file: string;
+  /** The folder images are read from. */
+  readonly images: string;
+  readonly items: readonly ChartQAItem[];
+}
+
+const ITEMS_SCHEMA = {
+  type: 'array',
+  items: {
+    type: 'object',
+    properties: {
+      imgname: { type: 'string', minLength: 1 },
+      query: { type: 'string', minLength: 1 },
+      label: { anyOf: [{ type: 'string' }, { type: 'number' }] },
+    },
+    required: ['imgname', 'query', 'label'],
+  },
+} as const;
+
+/**
+ * Reads a ChartQA JSON file. `images` defaults to the `png` folder beside it. Throws a
+ * {@link FormatError} naming the file and the first problems when the JSON is not a list of
+ * `{imgname, query, label}`; numeric labels are kept as their decimal text.
+ */
+export async function loadChartQA(file: string, images?: string): Promise<ChartQASet> {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new FormatError(
+      `Cannot read the ChartQA file ${path}; pass the path of a *_augmented.json or *_human.json file.`,
+      { file: path },
+      error,
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new FormatError(`${path} is not valid JSON: ${(error as Error).message}`, { file: path }, error);
+  }
+  const validation = compileSchema<{ imgname: string; query: string; label: string | number }[]>(ITEMS_SCHEMA).validate(parsed);
+  if (!validation.ok) {
+    throw new FormatError(
+      `${path} is not in ChartQA format (a JSON list of {imgname, query, label}): ${validation.problems.slice(0, 3).join('; ')}`,
+      { file: path },
+    );
+  }
+  if (validation.value.length === 0) throw new FormatError(`${path} holds no questions.`, { file: path });
+  const items = validation.value.map((item) => ({ imgname: item.imgname, query: item.query, label: String(item.label) }));
+  return { file: path, images: resolve(images ?? join(dirname(path), 'png')), items };
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** The PNG bytes of an item's image (other formats are converted to PNG). */
+export async function readChartQAImage(set: ChartQASet, item: ChartQAItem): Promise<Buffer> {
+  const path = join(set.images, item.imgname);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new FormatError(`Image ${path} of ChartQA item "${item.query}" is missing; check the images folder.`, { file: path }, error);
+  }
+  if (bytes.subarray(0, 8).equals(PNG_SIGNATURE)) return bytes;
+  return sharp(bytes).png({ compressionLevel: 6, palette: false }).toBuffer();
+}

@@ -1,0 +1,157 @@
+import sharp from 'sharp';
+import type { ImageRef } from '../../core/content.js';
+import { GymError } from '../../core/errors.js';
+import type { ImageStore } from '../../core/image-store.js';
+import type { PixelRegion } from './frame.js';
+
+/** Decoded 8-bit RGB pixels of an image, rows top to bottom. */
+export interface RawImage {
+  readonly data: Buffer;
+  readonly width: number;
+  readonly height: number;
+  readonly channels: 3;
+}
+
+/** PNG encoding used for every image the tools produce: lossless, deterministic. */
+export const PNG_OPTIONS = { compressionLevel: 6, palette: false, adaptiveFiltering: false } as const;
+
+/** Where tools get decoded pixels from. */
+export interface PixelSource {
+  /** The decoded pixels of a stored image. */
+  raw(ref: ImageRef, images: ImageStore): Promise<RawImage>;
+  /** Remembers pixels the caller already has (e.g. an image it just drew and stored). */
+  remember(ref: ImageRef, raw: RawImage): void;
+}
+
+/** Decodes PNG (or any format sharp reads) bytes to 8-bit RGB, transparency flattened on white. */
+export async function decodeImage(bytes: Uint8Array): Promise<RawImage> {
+  const { data, info } = await sharp(bytes)
+    .flatten({ background: '#ffffff' })
+    .toColourspace('srgb')
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3) throw new GymError('bad-image', `Expected 3 colour channels after decoding, got ${info.channels}.`);
+  return { data, width: info.width, height: info.height, channels: 3 };
+}
+
+/** A sharp pipeline over raw pixels. */
+export function rawPipeline(raw: RawImage): sharp.Sharp {
+  return sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels } });
+}
+
+/** Encodes raw pixels as PNG with {@link PNG_OPTIONS}. */
+export function encodePng(raw: RawImage): Promise<Buffer> {
+  return rawPipeline(raw).png(PNG_OPTIONS).toBuffer();
+}
+
+/** Cuts `region` out of `raw`, optionally scaled to `width` x `height`, and encodes it as PNG. */
+export function extractPng(raw: RawImage, region: PixelRegion, size?: { width: number; height: number }): Promise<Buffer> {
+  let pipeline = rawPipeline(raw).extract(region);
+  if (size !== undefined && (size.width !== region.width || size.height !== region.height)) {
+    pipeline = pipeline.resize(size.width, size.height, { kernel: 'lanczos3', fit: 'fill' });
+  }
+  return pipeline.png(PNG_OPTIONS).toBuffer();
+}
+
+/** Options of {@link PixelCache}. */
+export interface PixelCacheOptions {
+  /** Most bytes of decoded pixels kept; 0 keeps nothing (every call decodes the PNG again). */
+  readonly maxBytes?: number;
+}
+
+/**
+ * Decoded pixels kept per image sha256, least recently used dropped first. Images are
+ * content-addressed, so one cache can serve every env and episode in a process. Concurrent
+ * requests for the same image share one decode.
+ */
+export class PixelCache implements PixelSource {
+  readonly maxBytes: number;
+  private readonly entries = new Map<string, RawImage>();
+  private readonly pending = new Map<string, Promise<RawImage>>();
+  private bytes = 0;
+
+  constructor(options: PixelCacheOptions = {}) {
+    this.maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
+  }
+
+  async raw(ref: ImageRef, images: ImageStore): Promise<RawImage> {
+    const cached = this.entries.get(ref.sha256);
+    if (cached !== undefined) {
+      this.entries.delete(ref.sha256);
+      this.entries.set(ref.sha256, cached);
+      return cached;
+    }
+    let decoding = this.pending.get(ref.sha256);
+    if (decoding === undefined) {
+      decoding = images
+        .get(ref.sha256)
+        .then(decodeImage)
+        .then((raw) => {
+          this.remember(ref, raw);
+          return raw;
+        })
+        .finally(() => this.pending.delete(ref.sha256));
+      this.pending.set(ref.sha256, decoding);
+    }
+    return decoding;
+  }
+
+  remember(ref: ImageRef, raw: RawImage): void {
+    if (this.maxBytes <= 0 || raw.data.length > this.maxBytes || this.entries.has(ref.sha256)) return;
+    this.entries.set(ref.sha256, raw);
+    this.bytes += raw.data.length;
+    for (const [sha256, entry] of this.entries) {
+      if (this.bytes <= this.maxBytes) break;
+      this.entries.delete(sha256);
+      this.bytes -= entry.data.length;
+    }
+  }
+
+  /** Drops every cached image. */
+  clear(): void {
+    this.entries.clear();
+    this.bytes = 0;
+  }
+
+  /** Number of images held. */
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/** The process-wide cache the image tools use unless given another. */
+export const sharedPixelCache = new PixelCache();
+
+/** An RGB colour. */
+export type Rgb = readonly [number, number, number];
+
+/**
+ * A copy of `raw` with a straight line painted across the whole image: `rows` of pixels when
+ * horizontal, columns when vertical. Rows/columns outside the image are skipped.
+ */
+export function paintLine(raw: RawImage, orientation: 'horizontal' | 'vertical', start: number, thickness: number, color: Rgb): RawImage {
+  const data = Buffer.from(raw.data);
+  const { width, height, channels } = raw;
+  const [red, green, blue] = color;
+  for (let offset = 0; offset < thickness; offset += 1) {
+    const line = start + offset;
+    if (orientation === 'horizontal') {
+      if (line < 0 || line >= height) continue;
+      for (let x = 0; x < width; x += 1) {
+        const index = (line * width + x) * channels;
+        data[index] = red;
+        data[index + 1] = green;
+        data[index + 2] = blue;
+      }
+    } else {
+      if (line < 0 || line >= width) continue;
+      for (let y = 0; y < height; y += 1) {
+        const index = (y * width + line) * channels;
+        data[index] = red;
+        data[index + 1] = green;
+        data[index + 2] = blue;
+      }
+    }
+  }
+  return { data, width, height, channels };
+}
