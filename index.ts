@@ -1,12 +1,11 @@
 /**
  * thinkgym: seeded environments for agents that think with images, videos and graphs.
  *
- * Importing this module registers the built-in envs and tools lazily (no sharp or ffmpeg loads
- * until an env is made) and exposes the core contracts, the agent loop, the trajectory dataset
- * layer and the reward terms.
+ * Importing this module registers the built-in envs lazily (no sharp loads until an env is
+ * made) and exposes the core contracts, the agent loop, the trajectory dataset layer and the
+ * reward terms. Reusable tools are in `thinkgym/tools` (importing it registers them).
  */
 import './envs/index.js';
-import './tools/index.js';
 
 export * from './agents/index.js';
 export * from './core/index.js';

@@ -1,5 +1,19 @@
 /**
- * Built-in reusable tool registrations: one line per tool module. Envs use these tools directly;
- * registering them lists them in `thinkgym list` and lets third-party envs find them by name.
+ * Built-in reusable tools, registered in the default registry so `thinkgym list` shows them and
+ * third-party envs can find them by name: one line per tool family. Envs do not need this file;
+ * they take tools from the factories directly. Importing it loads sharp (the image tools decode
+ * pixels), so the light `thinkgym` entry point leaves it out; the CLI imports it.
  */
-export {};
+import { registry } from '../core/registry.js';
+import type { Tool } from '../core/tool.js';
+import { graphTools } from './graph/index.js';
+import { createImageTools } from './image/index.js';
+import type { ImageToolState } from './image/state.js';
+
+const builtin: readonly Tool<never, never>[] = [
+  ...createImageTools<ImageToolState>({ ocr: true, locate: true }),
+  ...graphTools({ render: true }),
+];
+for (const tool of builtin) {
+  if (!registry.listTools().some((registered) => registered.name === tool.name)) registry.registerTool(tool);
+}

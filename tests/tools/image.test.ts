@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageRef } from '../../core/content.js';
 import { MemoryImageStore } from '../../core/image-store.js';
 import { registry } from '../../core/registry.js';
+import '../../tools/index.js';
 import type { ToolResult } from '../../core/tool.js';
 import { textToPath } from '../../envs/chart/text.js';
 import {

@@ -2,10 +2,9 @@
  * Image tools any env whose state holds an image can list ({@link ImageToolState}): `zoom_in`,
  * `crop`, `draw_horizontal_line`, `draw_vertical_line`, `ocr` and the privileged `locate`.
  * Coordinates are in the original image's frame, absolute pixels or Qwen2-VL's 0..1000
- * ({@link CoordinateFrame}). Importing this module registers the pixel-frame versions in the
- * default tool registry.
+ * ({@link CoordinateFrame}). `tools/index.ts` registers the pixel-frame versions in the default tool
+ * registry.
  */
-import { registry } from '../../core/registry.js';
 import type { Tool } from '../../core/tool.js';
 import { createCropTool } from './crop.js';
 import { createHorizontalLineTool, createVerticalLineTool } from './draw-line.js';
@@ -59,9 +58,4 @@ export function createImageTools<State extends ImageToolState>(options: ImageToo
     );
   }
   return tools;
-}
-
-const registered = new Set(registry.listTools().map((tool) => tool.name));
-for (const tool of createImageTools<ImageToolState>({ ocr: true, locate: true })) {
-  if (!registered.has(tool.name)) registry.registerTool(tool);
 }
