@@ -186,6 +186,40 @@ export async function* exportableEpisodes(
   }
 }
 
+/** What a row builder makes of one episode: a row, or the reason it is left out. */
+export type RowOutcome = { readonly ok: true; readonly row: unknown } | { readonly ok: false; readonly reason: string };
+
+/**
+ * The loop both exporters share: streams the exportable episodes of `dir` (filters, corrupt
+ * lines, unknown envs and missing images counted as skips) into `file` through `toRow`.
+ */
+export async function writeRows(
+  dir: string,
+  file: string,
+  options: ExportOptions,
+  store: ImageStore,
+  toRow: (record: EpisodeRecord, env: ManifestEnv) => Promise<RowOutcome> | RowOutcome,
+): Promise<ExportResult> {
+  const manifest = await requireManifest(dir);
+  const skips = new SkipCounter();
+  const problems: LineProblem[] = [];
+  const sink = await RowSink.open(file);
+  try {
+    for await (const { record, env } of exportableEpisodes(dir, manifest, options, skips, problems)) {
+      if ((await firstMissingImage(record, store)) !== null) {
+        skips.add('image-missing');
+        continue;
+      }
+      const outcome = await toRow(record, env);
+      if (outcome.ok) await sink.push(outcome.row);
+      else skips.add(outcome.reason);
+    }
+  } finally {
+    await sink.close();
+  }
+  return { file, written: sink.count, skipped: skips.counts, problems };
+}
+
 /**
  * A file written row by row with back-pressure: a JSON array when the name ends in `.json`, JSON
  * lines otherwise.

@@ -2,18 +2,7 @@ import { resolve } from 'node:path';
 import { type ImageUrl, type OpenAIChatMessage, toOpenAIMessages } from '../agents/openai-wire.js';
 import { openAITools } from '../agents/prompt.js';
 import { DirectoryImageStore } from '../core/image-store.js';
-import {
-  type ExportOptions,
-  type ExportResult,
-  endOnAssistant,
-  episodeConversation,
-  exportableEpisodes,
-  firstMissingImage,
-  RowSink,
-  requireManifest,
-  SkipCounter,
-} from './export-common.js';
-import type { LineProblem } from './reader.js';
+import { type ExportOptions, type ExportResult, endOnAssistant, episodeConversation, writeRows } from './export-common.js';
 import type { EpisodeRecord, ManifestEnv } from './record.js';
 
 /**
@@ -52,26 +41,11 @@ export async function toOpenAIRow(record: EpisodeRecord, env: ManifestEnv, image
  * `skipped`.
  */
 export async function exportOpenAI(dir: string, output: string, options: OpenAIExportOptions = {}): Promise<ExportResult> {
-  const manifest = await requireManifest(dir);
   const file = resolve(output);
   const store = new DirectoryImageStore(dir);
   const imageUrl: ImageUrl =
     options.images === 'path'
       ? (image) => resolve(store.pathOf(image.sha256))
       : async (image) => `data:${image.mime};base64,${(await store.get(image.sha256)).toString('base64')}`;
-  const skips = new SkipCounter();
-  const problems: LineProblem[] = [];
-  const sink = await RowSink.open(file);
-  try {
-    for await (const { record, env } of exportableEpisodes(dir, manifest, options, skips, problems)) {
-      if ((await firstMissingImage(record, store)) !== null) {
-        skips.add('image-missing');
-        continue;
-      }
-      await sink.push(await toOpenAIRow(record, env, imageUrl));
-    }
-  } finally {
-    await sink.close();
-  }
-  return { file, written: sink.count, skipped: skips.counts, problems };
+  return writeRows(dir, file, options, store, async (record, env) => ({ ok: true, row: await toOpenAIRow(record, env, imageUrl) }));
 }

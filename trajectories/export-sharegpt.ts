@@ -4,19 +4,7 @@ import { type ChatMessage, openAITools } from '../agents/prompt.js';
 import { contentImages, contentText, contentToPlaceholderText, IMAGE_PLACEHOLDER, type ImageRef } from '../core/content.js';
 import { FormatError } from '../core/errors.js';
 import { DirectoryImageStore } from '../core/image-store.js';
-import {
-  type ExportOptions,
-  type ExportResult,
-  endOnAssistant,
-  episodeConversation,
-  exportableEpisodes,
-  firstMissingImage,
-  parseArguments,
-  RowSink,
-  requireManifest,
-  SkipCounter,
-} from './export-common.js';
-import type { LineProblem } from './reader.js';
+import { type ExportOptions, type ExportResult, endOnAssistant, episodeConversation, parseArguments, writeRows } from './export-common.js';
 import type { EpisodeRecord, ManifestEnv } from './record.js';
 
 /**
@@ -170,7 +158,6 @@ function countPlaceholders(value: string): number {
  * are counted in `skipped`.
  */
 export async function exportShareGpt(dir: string, output: string, options: ShareGptExportOptions = {}): Promise<ExportResult> {
-  const manifest = await requireManifest(dir);
   const file = resolve(output);
   const folder = dirname(file);
   const store = new DirectoryImageStore(dir);
@@ -181,25 +168,10 @@ export async function exportShareGpt(dir: string, output: string, options: Share
           relative(folder, resolve(store.pathOf(image.sha256)))
             .split(sep)
             .join('/');
-  const skips = new SkipCounter();
-  const problems: LineProblem[] = [];
-  const sink = await RowSink.open(file);
-  try {
-    for await (const { record, env } of exportableEpisodes(dir, manifest, options, skips, problems)) {
-      if ((await firstMissingImage(record, store)) !== null) {
-        skips.add('image-missing');
-        continue;
-      }
-      const converted = toShareGptRow(record, env, imagePath);
-      if (converted.ok) await sink.push(converted.row);
-      else skips.add(converted.reason);
-    }
-  } finally {
-    await sink.close();
-  }
+  const result = await writeRows(dir, file, options, store, (record, env) => toShareGptRow(record, env, imagePath));
   const name = options.datasetName ?? basename(file, extname(file));
   await writeDatasetInfo(join(folder, 'dataset_info.json'), name, shareGptDatasetInfo(basename(file)));
-  return { file, written: sink.count, skipped: skips.counts, problems };
+  return result;
 }
 
 /** Adds or replaces one entry of a `dataset_info.json`, keeping the others. */
