@@ -13,8 +13,8 @@ import { type SolveOptions, solve } from '../envs/sokoban/solve.js';
 import { oracleStepRate } from './measure.js';
 import type { BenchRow, BenchRun } from './report.js';
 
-/** Where the Boxoban files are: `$BOXOBAN_DIR`, else `../shared/data/boxoban` beside the repo. */
-const DATA = process.env.BOXOBAN_DIR ?? fileURLToPath(new URL('../../shared/data/boxoban/', import.meta.url));
+/** Where the Boxoban files are: `$BOXOBAN_DIR`, else the copy in `assets/boxoban`. */
+const DATA = process.env.BOXOBAN_DIR ?? fileURLToPath(new URL('../assets/boxoban/', import.meta.url));
 const TIME_LIMIT_MS = 10_000;
 const BASELINE_LEVELS = 100;
 

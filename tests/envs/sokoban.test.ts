@@ -22,8 +22,8 @@ import { Game } from '../../envs/sokoban/rules.js';
 import { solve } from '../../envs/sokoban/solve.js';
 
 const path = (relative: string): string => fileURLToPath(new URL(relative, import.meta.url));
-const UNFILTERED = path('../../../shared/data/boxoban/unfiltered-test-000.txt');
-const MEDIUM = path('../../../shared/data/boxoban/medium-valid-000.txt');
+const UNFILTERED = path('../../assets/boxoban/unfiltered-test-000.txt');
+const MEDIUM = path('../../assets/boxoban/medium-valid-000.txt');
 const BOXOBAN_FIXTURE = path('../fixtures/sokoban/boxoban-unfiltered-test-000-first20.txt');
 const RULES = path('../fixtures/sokoban/rules.xsb');
 
