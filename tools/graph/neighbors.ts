@@ -35,7 +35,13 @@ export function neighborsTool(options: NeighborsOptions = {}): Tool<GraphToolSta
       type: 'object',
       properties: {
         id: { type: 'string', minLength: 1, description: 'The node id, e.g. "n17".' },
-        hops: { type: 'integer', enum: [1, 2], default: 1, description: '1 for direct neighbours; 2 adds nodes two links away.' },
+        hops: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 2,
+          default: 1,
+          description: '1 or 2: 1 for direct neighbours; 2 adds nodes two links away.',
+        },
         limit: { type: 'integer', minimum: 1, maximum: maxLimit, default: defaultLimit, description: `Page size, 1 to ${maxLimit}.` },
         offset: {
           type: 'integer',

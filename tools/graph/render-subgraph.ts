@@ -24,7 +24,13 @@ export function renderSubgraphTool(options: DrawOptions = {}): Tool<GraphToolSta
       type: 'object',
       properties: {
         id: { type: 'string', minLength: 1, description: 'The centre node id, e.g. "n17".' },
-        hops: { type: 'integer', enum: [1, 2], default: 1, description: '1 draws direct neighbours; 2 adds nodes two links away.' },
+        hops: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 2,
+          default: 1,
+          description: '1 or 2: 1 draws direct neighbours; 2 adds nodes two links away.',
+        },
       },
       required: ['id'],
       additionalProperties: false,
