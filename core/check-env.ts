@@ -32,7 +32,8 @@ const DOC_SECTIONS = ['description', 'tools', 'observation', 'reward', 'episodeE
  * Checks an env against the thinkgym contract, as Gymnasium's `check_env` does, and throws a
  * `GymError('env-check-failed')` listing every problem found:
  * - the spec: versioned id matching `version`, all doc sections, options and tool schemas compile,
- *   tool parameters are flat objects;
+ *   tool parameters are flat objects, and every `enum` in a tool schema lists strings only (verl's
+ *   tool schema rejects others);
  * - order: `step` before `reset` and `step` after the end are refused;
  * - determinism: the same seed gives the same observation and image bytes, also after other seeds
  *   (randomness must come from the seed, not a reset counter), and replaying the oracle (or a
@@ -122,8 +123,29 @@ function checkSpec(env: GuardedEnv, problems: string[]): void {
         problems.push(`tool "${tool.name}" argument "${name}" is not a scalar or enum (keep parameters flat for verl)`);
       }
     }
+    for (const where of nonStringEnums(tool.parameters, 'parameters')) {
+      problems.push(
+        `tool "${tool.name}" ${where} has an enum with values that are not strings; verl's tool schema takes string enums only ` +
+          '(use type integer with minimum/maximum, or string values)',
+      );
+    }
   }
   if (spec.answers && !names.has('answer')) problems.push('answering env does not list the answer tool');
+}
+
+/** Paths (e.g. `parameters.properties.hops`) of every `enum` in a schema that holds a value other than a string. */
+function nonStringEnums(schema: unknown, path: string): string[] {
+  if (typeof schema !== 'object' || schema === null) return [];
+  if (Array.isArray(schema)) return schema.flatMap((item, index) => nonStringEnums(item, `${path}[${index}]`));
+  const found: string[] = [];
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === 'enum') {
+      if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) found.push(path);
+    } else if (key !== 'const' && key !== 'default' && key !== 'examples') {
+      found.push(...nonStringEnums(value, `${path}.${key}`));
+    }
+  }
+  return found;
 }
 
 function tryCompile(problems: string[], what: string, schema: Record<string, unknown>): void {
