@@ -64,7 +64,8 @@ describe('checkEnv and tool enums', () => {
     for (const tool of env.tools)
       for (const values of enums(tool.parameters)) expect(values.every((value) => typeof value === 'string')).toBe(true);
     for (const name of ['neighbors', 'render_subgraph']) {
-      const hops = (env.tools.find((tool) => tool.name === name)?.parameters.properties as Record<string, unknown>).hops;
+      const properties = (env.tools.find((tool) => tool.name === name)?.parameters.properties ?? {}) as Record<string, unknown>;
+      const hops = properties.hops;
       expect(hops).toMatchObject({ type: 'integer', minimum: 1, maximum: 2, default: 1 });
     }
     // The env still refuses hops=3 with a message the model can act on.
