@@ -1,0 +1,83 @@
+import { GymError } from '../core/errors.js';
+import { computeRewards, DEFAULT_REWARD_CONFIG, type EpisodeOutcome, type RewardConfig } from './terms.js';
+
+/** The logged reward terms of an episode (`accuracy`, `format`, `invalidCall`, `toolUse`, `efficiency`, `env`). */
+export type RewardTerms = Readonly<Record<string, number>>;
+
+/**
+ * A named recipe for the episode total, after a published system's reward code. Every preset sees
+ * the same logged terms (see {@link computeRewards}) and the episode outcome, so datasets made
+ * with different presets stay comparable term by term; only `totalReward` differs.
+ */
+export interface RewardPreset {
+  /** The name given to `--reward-preset`, e.g. `vilasr`. */
+  readonly name: string;
+  /** One line: the formula and where it comes from. */
+  readonly description: string;
+  /** The episode total from the terms (and, where a recipe needs more, the outcome). */
+  total(terms: RewardTerms, outcome: EpisodeOutcome): number;
+}
+
+/** The weighted sum of the terms with the default weights (what runs without a preset get). */
+export const WEIGHTED_PRESET: RewardPreset = {
+  name: 'weighted',
+  description: 'Σ weight × term with the default weights (accuracy 1, format 0.1, invalidCall 0.1, toolUse 0.2, efficiency 0.1).',
+  total: (terms) => weightedTotal(terms, DEFAULT_REWARD_CONFIG),
+};
+
+/**
+ * ViLaSR (drawing to reason in space): `0.5·acc + 0.5·format` when the answer scores above zero,
+ * else `acc`. The format reward is paid only on a correct (or partly correct, for numeric answers)
+ * episode, so a well-formed wrong answer earns nothing.
+ */
+export const VILASR_PRESET: RewardPreset = {
+  name: 'vilasr',
+  description: 'ViLaSR: 0.5·accuracy + 0.5·format when accuracy > 0, else accuracy (format gated on correctness).',
+  total: (terms) => {
+    const accuracy = terms.accuracy ?? 0;
+    return accuracy > 0 ? round(0.5 * accuracy + 0.5 * (terms.format ?? 0)) : accuracy;
+  },
+};
+
+/** Every preset, by name. Add a published recipe here as one entry. */
+export const REWARD_PRESETS: ReadonlyMap<string, RewardPreset> = new Map(
+  [WEIGHTED_PRESET, VILASR_PRESET].map((preset) => [preset.name, preset]),
+);
+
+/** The preset called `name`, or a {@link GymError} listing the known ones. */
+export function rewardPreset(name: string): RewardPreset {
+  const preset = REWARD_PRESETS.get(name);
+  if (preset === undefined) {
+    throw new GymError(
+      'unknown-reward-preset',
+      `Unknown reward preset "${name}"; choose one of ${[...REWARD_PRESETS.keys()].join(', ')}.`,
+      {
+        data: { name },
+      },
+    );
+  }
+  return preset;
+}
+
+/**
+ * The reward terms of an episode and its total under a preset: the terms are the usual ones (so
+ * they are logged the same way), the total is the preset's.
+ */
+export function computePresetRewards(
+  outcome: EpisodeOutcome,
+  preset: RewardPreset | string,
+): { terms: Record<string, number>; total: number } {
+  const chosen = typeof preset === 'string' ? rewardPreset(preset) : preset;
+  const { terms } = computeRewards(outcome);
+  return { terms, total: round(chosen.total(terms, outcome)) };
+}
+
+function weightedTotal(terms: RewardTerms, config: RewardConfig): number {
+  let total = 0;
+  for (const [name, value] of Object.entries(terms)) total += (config[name as keyof RewardConfig] ?? 0) * value;
+  return round(total);
+}
+
+function round(value: number): number {
+  return Math.round(value * 1e9) / 1e9;
+}
