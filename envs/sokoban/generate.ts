@@ -57,8 +57,11 @@ const PATTERNS: readonly (readonly (readonly [number, number])[])[] = [
 
 const ATTEMPTS = 200;
 const WALKS_PER_ROOM = 8;
-/** Solver budget for the solvability check: cheap, so big rooms skip the check rather than wait. */
-const VERIFY_NODES = 20_000;
+/**
+ * Node budget of the solvability check: cheap, so big rooms skip the check rather than wait. A node
+ * budget, never a time limit: the level a seed maps to must not depend on the machine's speed.
+ */
+export const VERIFY_NODES = 20_000;
 
 /**
  * Generates a solvable level the way gym-sokoban does, from `random` alone:
@@ -70,7 +73,8 @@ const VERIFY_NODES = 20_000;
  *    (total distance of the boxes from their goals), and start the player anywhere it could
  *    have walked to.
  * Every pull can be undone by a push, so the result is solvable by construction; the solver
- * double-checks within a small budget, and a level it proves unsolvable, or solves in fewer
+ * double-checks within a small node budget ({@link VERIFY_NODES}; no time limit, so a seed gives the
+ * same level on any machine), and a level it proves unsolvable, or solves in fewer
  * than `boxes + 1` pushes (too easy), is rejected.
  */
 export function generateLevel(random: Random, options: GenerateOptions = {}): Level {

@@ -2,7 +2,7 @@ import type { Oracle, OracleStep } from '../../core/env.js';
 import { GymError } from '../../core/errors.js';
 import { formatCell } from './level.js';
 import { type Direction, directionOffset, Game } from './rules.js';
-import { type SolveOptions, solve } from './solve.js';
+import { DEFAULT_MAX_NODES, type SolveOptions, solve } from './solve.js';
 
 /** One planned `move` call: a run of identical unit moves, with its rationale. */
 export interface PlannedCall {
@@ -126,8 +126,14 @@ function squares(count: number): string {
 }
 
 /**
- * The Sokoban expert: solves the live position with {@link solve} and plays the solution as
- * grouped `move` calls. When the position is not the one its plan expects (someone else moved),
+ * Node budget of the oracle's solver. The oracle's moves are recorded in datasets, so its search is
+ * bounded by nodes alone, never by time: the same position gives the same moves on any machine.
+ */
+export const ORACLE_MAX_NODES = DEFAULT_MAX_NODES;
+
+/**
+ * The Sokoban expert: solves the live position with {@link solve} (node budget
+ * {@link ORACLE_MAX_NODES}, no time limit) and plays the solution as grouped `move` calls. When the position is not the one its plan expects (someone else moved),
  * it solves again from there. Throws `GymError('oracle-failed')` when the position cannot be
  * solved within the budget (e.g. a box was already pushed into a deadlock).
  */
@@ -136,9 +142,9 @@ export class SokobanOracle implements Oracle {
   private readonly options: SolveOptions;
   private plan: PlannedCall[] = [];
 
-  constructor(game: Game, options: SolveOptions = {}) {
+  constructor(game: Game, options: Pick<SolveOptions, 'maxNodes' | 'algorithm'> = {}) {
     this.game = game;
-    this.options = options;
+    this.options = { maxNodes: ORACLE_MAX_NODES, ...options };
   }
 
   async next(): Promise<OracleStep> {

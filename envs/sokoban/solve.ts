@@ -8,11 +8,19 @@ export interface Push {
   readonly direction: Direction;
 }
 
-/** How the solver searches and how long it may take. */
+/** How the solver searches and how much it may search. */
 export interface SolveOptions {
-  /** Most states it stores before giving up (default 1,000,000). */
+  /**
+   * Most states it stores before giving up (default 1,000,000). This budget alone bounds the search
+   * by default, so a result depends only on the level, the position and the options, never on the
+   * machine's speed.
+   */
   readonly maxNodes?: number;
-  /** Most milliseconds it runs before giving up (default 10,000). */
+  /**
+   * Most milliseconds it runs before giving up; none by default. A wall-clock limit makes the result
+   * depend on the machine, so only benchmarks and interactive tools set it, never anything whose
+   * result is recorded (generation, the oracle).
+   */
   readonly timeLimitMs?: number;
   /**
    * `astar` (default): A* over pushes, heuristic = minimum-cost matching of boxes to goals on push
@@ -44,8 +52,8 @@ export interface Position {
   readonly boxes: readonly number[];
 }
 
-const DEFAULT_MAX_NODES = 1_000_000;
-const DEFAULT_TIME_LIMIT_MS = 10_000;
+/** The solver's default node budget. */
+export const DEFAULT_MAX_NODES = 1_000_000;
 const INFINITE = 1 << 20;
 /** Transposition-table ranks are `pushes * MOVE_SCALE + moves`: fewest pushes first, then fewest moves. */
 const MOVE_SCALE = 1 << 20;
@@ -56,7 +64,7 @@ const MOVE_SCALE = 1 << 20;
  * state (fewest pushes, then fewest walking moves), so solutions are push-optimal and short in
  * moves, though not always move-optimal. With `deadlocks`, a push onto a dead square (precomputed by pulling boxes back
  * from the goals) or one that freezes a box off a goal (2x2 blocks included) is never tried.
- * Stops with `budget` at the node or time limit, so it never hangs.
+ * Stops with `budget` at the node limit (or at `timeLimitMs`, when one is given), so it never hangs.
  */
 export function solve(level: Level, position: Position = level, options: SolveOptions = {}): SolveResult {
   const started = performance.now();
@@ -163,7 +171,7 @@ class PushSearch {
     this.size = level.tiles.length;
     this.boxCount = level.goals.length;
     this.maxNodes = options.maxNodes ?? DEFAULT_MAX_NODES;
-    this.timeLimitMs = options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
+    this.timeLimitMs = options.timeLimitMs ?? Number.POSITIVE_INFINITY;
     this.astar = (options.algorithm ?? 'astar') === 'astar';
     this.pruneDeadlocks = options.deadlocks ?? true;
     this.offsets = Int32Array.from(DIRECTIONS, (direction) => directionOffset(level.width, direction));
@@ -211,7 +219,7 @@ class PushSearch {
       const node = open.pop();
       const cost = this.nodeCost[node] as number;
       this.expanded += 1;
-      if ((this.expanded & 255) === 0 && performance.now() - started > this.timeLimitMs) {
+      if (this.timeLimitMs !== Number.POSITIVE_INFINITY && (this.expanded & 255) === 0 && performance.now() - started > this.timeLimitMs) {
         budgetHit = true;
         break;
       }
