@@ -11,20 +11,25 @@ export class Random {
   private c: number;
   private d: number;
 
-  /** Creates a generator from an integer seed (any safe integer) or a string. */
+  /**
+   * Creates a generator from an integer seed (any safe integer) or a string. Distinct non-negative
+   * seeds up to `Number.MAX_SAFE_INTEGER` give distinct generators: seeds below 2³² start from a
+   * 32-bit mixed seed as they always have (so recorded datasets replay), and the bits above 2³² are
+   * folded into three of the four state words, which keeps the first word a function of the low 32
+   * bits and the last word distinct for every high part. Negative seeds keep their historical
+   * 32-bit mixing and may share a stream with a seed in [0, 2³²).
+   */
   constructor(seed: number | string) {
+    const high = typeof seed === 'string' ? 0 : highBits(seed);
     let state = typeof seed === 'string' ? hashString(seed) : mixSeed(seed);
     const next = (): number => {
       state = (state + 0x9e3779b9) | 0;
-      let z = state;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      return (z ^ (z >>> 16)) >>> 0;
+      return finalize(state);
     };
     this.a = next();
-    this.b = next();
-    this.c = next();
-    this.d = next();
+    this.b = next() ^ finalize(Math.imul(high, 0x2545f491));
+    this.c = next() ^ finalize(Math.imul(high, 0x7feb352d));
+    this.d = next() ^ finalize(high);
     for (let index = 0; index < 12; index += 1) this.uint32();
   }
 
@@ -101,11 +106,27 @@ export class Random {
   }
 }
 
+/** Checks a numeric seed; returns its bits above 2³² for a non-negative seed, else 0. */
+function highBits(seed: number): number {
+  if (!Number.isSafeInteger(seed)) {
+    throw new RangeError(`seed must be an integer from -${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}, got ${seed}`);
+  }
+  return Math.max(0, Math.floor(seed / 4294967296));
+}
+
+/** The 32-bit starting state of a numeric seed: its low 32 bits mixed (negative seeds also fold in their high word). */
 function mixSeed(seed: number): number {
-  if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a safe integer, got ${seed}`);
   const low = seed >>> 0;
-  const high = Math.floor(seed / 4294967296) >>> 0;
-  return (Math.imul(low ^ 0x5bd1e995, 0x27d4eb2d) ^ Math.imul(high, 0x165667b1)) | 0;
+  const legacyHigh = Math.min(0, Math.floor(seed / 4294967296)) >>> 0;
+  return (Math.imul(low ^ 0x5bd1e995, 0x27d4eb2d) ^ Math.imul(legacyHigh, 0x165667b1)) | 0;
+}
+
+/** Murmur3's 32-bit finalizer: a bijection on 32-bit words that maps 0 to 0. */
+function finalize(value: number): number {
+  let z = value;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
 }
 
 function hashString(text: string): number {
