@@ -28,6 +28,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   export: async () => (await import('./commands/export.js')).exportDataset,
   render: async () => (await import('./commands/render.js')).render,
   check: async () => (await import('./commands/check.js')).check,
+  serve: async () => (await import('./commands/serve.js')).serveCommand,
 };
 
 /** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 usage). */
