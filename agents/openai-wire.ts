@@ -1,4 +1,4 @@
-import type { ImageRef } from '../core/content.js';
+import { contentImages, contentRuns, contentText, type ImageRef } from '../core/content.js';
 import type { ChatMessage } from './prompt.js';
 
 /** A content part of an OpenAI chat message. */
@@ -19,27 +19,31 @@ export type OpenAIChatMessage =
 export type ImageUrl = (image: ImageRef) => Promise<string> | string;
 
 /**
- * Renders format-neutral {@link ChatMessage}s into OpenAI wire messages. User images become
- * `image_url` parts in order; `tool` and `system` messages carry text only (OpenAI's rule), which
- * is why the prompt builder already moved a tool's images into the next user message.
+ * Renders format-neutral {@link ChatMessage}s into OpenAI wire messages, joining each message's
+ * parts by the one joining rule of `core/content.ts` (the rule every exporter uses). User messages
+ * with images become `image_url` parts in order, with the separators carried in the text parts
+ * around them ({@link contentRuns}), so a template that concatenates parts renders exactly the
+ * exported text; text-only messages are one string. `tool` and `system` messages carry text only
+ * (OpenAI's rule), which is why the prompt builder already moved a tool's images into the next
+ * user message.
  */
 export async function toOpenAIMessages(messages: readonly ChatMessage[], imageUrl: ImageUrl): Promise<OpenAIChatMessage[]> {
   const wire: OpenAIChatMessage[] = [];
   for (const message of messages) {
-    const words = message.content.map((part) => (part.type === 'text' ? part.text : '')).filter((value) => value !== '');
+    const words = contentText(message.content);
     switch (message.role) {
       case 'system':
-        wire.push({ role: 'system', content: words.join('\n') });
+        wire.push({ role: 'system', content: words });
         break;
       case 'tool':
-        wire.push({ role: 'tool', tool_call_id: message.toolCallId ?? '', content: words.join('\n') });
+        wire.push({ role: 'tool', tool_call_id: message.toolCallId ?? '', content: words });
         break;
       case 'assistant': {
         const calls = message.toolCalls ?? [];
         wire.push({
           role: 'assistant',
           // `null` only beside tool calls: a bare assistant turn with null content is rejected by OpenAI.
-          content: words.length > 0 ? words.join('\n') : calls.length > 0 ? null : '',
+          content: words !== '' ? words : calls.length > 0 ? null : '',
           ...(calls.length === 0
             ? {}
             : {
@@ -53,14 +57,14 @@ export async function toOpenAIMessages(messages: readonly ChatMessage[], imageUr
         break;
       }
       case 'user': {
-        if (message.content.every((part) => part.type === 'text')) {
-          wire.push({ role: 'user', content: words.join('\n') });
+        if (contentImages(message.content).length === 0) {
+          wire.push({ role: 'user', content: words });
           break;
         }
         const parts: OpenAIContentPart[] = [];
-        for (const part of message.content) {
-          if (part.type === 'text') parts.push({ type: 'text', text: part.text });
-          else parts.push({ type: 'image_url', image_url: { url: await imageUrl(part.image) } });
+        for (const run of contentRuns(message.content)) {
+          if (run.type === 'text') parts.push({ type: 'text', text: run.text });
+          else parts.push({ type: 'image_url', image_url: { url: await imageUrl(run.image) } });
         }
         wire.push({ role: 'user', content: parts });
         break;

@@ -55,18 +55,59 @@ export function contentImages(content: Content): ImageRef[] {
   return images;
 }
 
-/** Only the text of a content, parts joined by newlines, images left out. */
-export function contentText(content: Content): string {
-  return content
-    .filter((part): part is TextPart => part.type === 'text')
-    .map((part) => part.text)
-    .join('\n');
+/**
+ * The one joining rule of thinkgym: adjacent parts of a content are separated by this string, and
+ * empty text parts are dropped. The OpenAI wire (agents/openai-wire.ts), every exporter and the
+ * env server all join content through {@link contentRuns}, so the text a model is trained on is
+ * the text it was served.
+ */
+export const PART_SEPARATOR = '\n';
+
+/**
+ * A content as runs to emit in order: text runs that already carry the separators, and images.
+ * Concatenating the runs with nothing between them (each image standing where it is) gives the
+ * joined form, so a chat template that concatenates message parts (as Qwen-VL's does) renders the
+ * same text as {@link contentToPlaceholderText}. Adjacent text parts merge into one run; two
+ * adjacent images get a separator run between them.
+ */
+export function contentRuns(content: Content): ContentPart[] {
+  const runs: ContentPart[] = [];
+  let pending = '';
+  let first = true;
+  for (const part of content) {
+    if (part.type === 'text' && part.text === '') continue;
+    const separator = first ? '' : PART_SEPARATOR;
+    first = false;
+    if (part.type === 'text') {
+      pending += separator + part.text;
+      continue;
+    }
+    pending += separator;
+    if (pending !== '') runs.push(text(pending));
+    pending = '';
+    runs.push(part);
+  }
+  if (pending !== '') runs.push(text(pending));
+  return runs;
 }
 
 /**
- * The canonical text form: text parts joined by newlines with `<image>` where each image stands.
- * The number of placeholders always equals `contentImages(content).length`.
+ * The canonical text form: the parts joined by the one joining rule ({@link PART_SEPARATOR}, empty
+ * text dropped) with `<image>` where each image stands. The number of placeholders always equals
+ * `contentImages(content).length`.
  */
 export function contentToPlaceholderText(content: Content): string {
-  return content.map((part) => (part.type === 'text' ? part.text : IMAGE_PLACEHOLDER)).join('\n');
+  return contentRuns(content)
+    .map((run) => (run.type === 'text' ? run.text : IMAGE_PLACEHOLDER))
+    .join('');
+}
+
+/** Only the text of a content, joined by the one joining rule, images left out. */
+export function contentText(content: Content): string {
+  return contentToPlaceholderText(content.filter((part): part is TextPart => part.type === 'text'));
+}
+
+/** Strings joined as the text parts of one content would be (the one joining rule). */
+export function joinTexts(values: readonly string[]): string {
+  return contentText(values.map(text));
 }

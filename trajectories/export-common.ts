@@ -48,7 +48,8 @@ export function envSpecFromManifest(id: string, env: ManifestEnv): EnvSpec {
   };
 }
 
-const TOOL_CALL_BLOCK = /<tool_call>[\s\S]*?(?:<\/tool_call>|$)/g;
+/** A Hermes `<tool_call>` block in model text (an unclosed one runs to the end). */
+export const TOOL_CALL_BLOCK = /<tool_call>[\s\S]*?(?:<\/tool_call>|$)/g;
 
 /**
  * Re-expresses an episode's model turns in another prompt format, keeping everything else:

@@ -1,10 +1,18 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { type ChatMessage, openAITools } from '../agents/prompt.js';
-import { contentImages, contentText, contentToPlaceholderText, IMAGE_PLACEHOLDER, type ImageRef } from '../core/content.js';
+import { contentImages, contentText, contentToPlaceholderText, IMAGE_PLACEHOLDER, type ImageRef, joinTexts } from '../core/content.js';
 import { FormatError } from '../core/errors.js';
 import { DirectoryImageStore } from '../core/image-store.js';
-import { type ExportOptions, type ExportResult, endOnAssistant, episodeConversation, parseArguments, writeRows } from './export-common.js';
+import {
+  type ExportOptions,
+  type ExportResult,
+  endOnAssistant,
+  episodeConversation,
+  parseArguments,
+  TOOL_CALL_BLOCK,
+  writeRows,
+} from './export-common.js';
 import type { EpisodeRecord, ManifestEnv } from './record.js';
 
 /**
@@ -19,18 +27,33 @@ import type { EpisodeRecord, ManifestEnv } from './record.js';
  *   keep the raw text with its `<think>` and `<tool_call>`, and tool results are `user` turns
  *   wrapped in `<tool_response>`, exactly as the model read them. `tools` is empty, because the
  *   system prompt already lists the tools and LLaMA-Factory's template would add a second list.
- * - `openai` episodes: native calls become `function_call` turns (the `<think>` text, then the call
- *   as `{"name", "arguments"}` JSON, which LLaMA-Factory's template renders in the model's own
- *   calling format), tool results become `observation` turns, and `tools` is the JSON list the
- *   server got.
+ * - `openai` episodes: native calls become `function_call` turns, tool results become
+ *   `observation` turns, and `tools` is the JSON list the server got. A `function_call` value is
+ *   written so that LLaMA-Factory's `FunctionFormatter.apply` parses it (see
+ *   {@link functionCallValue}): the turn's text (its reasoning and any prose beside the call) in the
+ *   template's thought words, then the call as `{"name", "arguments"}` JSON (a list for several
+ *   calls), which the template renders in the model's own calling format (`<tool_call>` blocks
+ *   for the Qwen templates).
  *
- * LLaMA-Factory wants user/observation turns at even positions and assistant/function turns at odd
- * ones, ending on the model. So consecutive non-model turns are merged into one (a tool message and
- * the user message that carries its images become one `observation`, joined by a newline, keeping
- * the first one's role), and the env's closing observation after the last model turn is dropped
- * (with its images). Every image becomes an `<image>` placeholder in order, and `images` lists the
- * files, so the placeholders always match the paths.
+ * LLaMA-Factory's `SharegptDatasetConverter` wants user/observation turns at even positions and
+ * assistant/function turns at odd ones, an even count, ending on the model; a row that breaks this
+ * is skipped with a warning. So consecutive non-model turns are merged into one (a tool message
+ * and the user message that carries its images become one `observation`, joined by the one joining
+ * rule of `core/content.ts`, keeping the first one's role), and the env's closing observation after
+ * the last model turn is dropped (with its images). Every image becomes an `<image>` placeholder in
+ * order, and `images` lists the files, so the placeholders always match the paths (the multimodal
+ * plugin refuses a row whose counts differ).
  */
+
+/**
+ * The thought words of LLaMA-Factory's templates (`Template.thought_words`, the default of
+ * `register_template` for every template that does not set its own, the Qwen2-VL, Qwen2.5-VL and
+ * Qwen3 templates included). `FunctionFormatter.apply` cuts the first span between them out of a
+ * function message before it `json.loads` the rest, and puts the span back in front of the
+ * rendered call. Older releases used the bare `<think>`/`</think>` pair; a span in these words
+ * matches both.
+ */
+export const THOUGHT_WORDS = ['<think>\n', '\n</think>\n\n'] as const;
 
 /** Options of {@link exportShareGpt}. */
 export interface ShareGptExportOptions extends ExportOptions {
@@ -113,7 +136,7 @@ export function toShareGptRow(
     if (previous !== undefined && !model && !previousModel) previous.parts.push(value);
     else merged.push({ role, parts: [value] });
   }
-  const messages = merged.map((message) => ({ role: message.role, content: message.parts.join('\n') }));
+  const messages = merged.map((message) => ({ role: message.role, content: joinTexts(message.parts) }));
   if (messages.length === 0) return { ok: false, reason: 'no-turns' };
   const alternates = messages.every((message, index) =>
     index % 2 === 0
@@ -141,10 +164,28 @@ function shareGptRole(message: ChatMessage): ShareGptMessage['role'] {
 function shareGptContent(message: ChatMessage): string {
   const calls = message.toolCalls ?? [];
   if (message.role !== 'assistant' || calls.length === 0) return contentToPlaceholderText(message.content);
+  return functionCallValue(contentText(message.content), calls);
+}
+
+/**
+ * The value of a `function_call` turn, in the one shape LLaMA-Factory's `FunctionFormatter.apply`
+ * parses in every release: `<think>\n{thought}\n</think>\n\n{json}`, or the JSON alone when the
+ * turn has no text. The JSON is `{"name", "arguments"}` (arguments as a value, not a string), or a
+ * list of them for several calls. The thought is all the turn's text beside the call: its
+ * `<think>` reasoning and any prose, with the `<think>` tags and stray `<tool_call>` blocks taken
+ * out, because anything left outside the thought words would reach `json.loads` and fail ("Invalid
+ * JSON format in function message"), and a `<tool_call>` block inside the thought would be taken
+ * for the call by releases that look for one first.
+ */
+export function functionCallValue(text: string, calls: readonly { readonly name: string; readonly arguments: string }[]): string {
   const values = calls.map((call) => ({ name: call.name, arguments: parseArguments(call.arguments) }));
-  const json = JSON.stringify(values.length === 1 ? values[0] : values);
-  const thought = contentText(message.content).trim();
-  return thought === '' ? json : `${thought}\n${json}`;
+  // `<` as `\u003c` (the same JSON value): no tag inside an argument can match the thought or call words.
+  const json = JSON.stringify(values.length === 1 ? values[0] : values).replaceAll('<', '\\u003c');
+  const thought = text
+    .replace(TOOL_CALL_BLOCK, '')
+    .replace(/<\/?think>/g, '')
+    .trim();
+  return thought === '' ? json : `${THOUGHT_WORDS[0]}${thought}${THOUGHT_WORDS[1]}${json}`;
 }
 
 function countPlaceholders(value: string): number {

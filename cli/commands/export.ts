@@ -14,7 +14,8 @@ const USAGE = `Usage: thinkgym export <dataset-dir> --format sharegpt|openai --o
   --max-turns N        keep episodes of at most N turns
   --no-invalid         keep episodes without invalid actions
   --dedupe             keep the first episode of each env + seed + policy
-  --images MODE        openai only: data-url (default) or path
+  --images MODE        openai only: data-url (default) or path (file paths, which OpenAI rejects)
+  --allow-image-paths  openai only: accept --images path, for a loader that reads local files itself
   --absolute-paths     sharegpt only: absolute image paths (default: relative to the output file)`;
 
 /** `thinkgym export`: writes an SFT file from a dataset. */
@@ -29,6 +30,7 @@ export async function exportDataset(argv: readonly string[]): Promise<number> {
       'no-invalid': { type: 'boolean' },
       dedupe: { type: 'boolean' },
       images: { type: 'string' },
+      'allow-image-paths': { type: 'boolean' },
       'absolute-paths': { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -59,6 +61,12 @@ export async function exportDataset(argv: readonly string[]): Promise<number> {
   } else if (values.format === 'openai') {
     const images = values.images ?? 'data-url';
     if (images !== 'data-url' && images !== 'path') throw new UsageError(`--images must be data-url or path, got "${images}".`);
+    if (images === 'path' && values['allow-image-paths'] !== true) {
+      throw new UsageError(
+        '--images path writes local file paths into image_url, which OpenAI fine-tuning rejects (it takes http(s) or data URLs); ' +
+          'leave out --images to inline the images, or add --allow-image-paths if your loader reads local files.',
+      );
+    }
     result = await exportOpenAI(directory, out, { filters, onProblem, images });
   } else {
     throw new UsageError(`--format must be sharegpt or openai, got "${values.format ?? ''}".\n\n${USAGE}`);

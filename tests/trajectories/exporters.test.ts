@@ -1,5 +1,9 @@
-import { readFile, rm, stat } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenAIChatMessage } from '../../agents/openai-wire.js';
 import { parseModelOutput } from '../../agents/parse.js';
@@ -7,11 +11,12 @@ import { openAITools } from '../../agents/prompt.js';
 import { contentImages } from '../../core/content.js';
 import { DirectoryImageStore } from '../../core/image-store.js';
 import { reexpressEpisode } from '../../trajectories/export-common.js';
-import { exportOpenAI, type OpenAIRow } from '../../trajectories/export-openai.js';
-import { exportShareGpt, type ShareGptRow } from '../../trajectories/export-sharegpt.js';
+import { exportOpenAI, fineTuningTools, isStrictSchema, type OpenAIRow } from '../../trajectories/export-openai.js';
+import { exportShareGpt, functionCallValue, type ShareGptRow } from '../../trajectories/export-sharegpt.js';
 import { dedupe, maxTurns, successOnly } from '../../trajectories/filters.js';
 import { readManifest } from '../../trajectories/reader.js';
 import type { EpisodeRecord } from '../../trajectories/record.js';
+import { applyFunctionRule, ConsumerRejection, checkShareGptRow, FUNCTION_RULES } from '../helpers/llamafactory-rules.js';
 import { makeProbeDataset, probeColour } from '../helpers/probe-dataset.js';
 
 let hermes: { dir: string; records: EpisodeRecord[] };
@@ -46,6 +51,21 @@ function expectAlternating(row: ShareGptRow): void {
   });
 }
 
+const run = promisify(execFile);
+const PYTHON = '/usr/bin/python3';
+const PYTHON_CHECK = fileURLToPath(new URL('../helpers/llamafactory-check.py', import.meta.url));
+
+/** Runs the standard-library Python restatement of LLaMA-Factory's rules over export files. */
+async function pythonCheck(...files: string[]): Promise<{ code: number; stdout: string }> {
+  try {
+    const { stdout } = await run(PYTHON, [PYTHON_CHECK, ...files]);
+    return { code: 0, stdout };
+  } catch (error) {
+    const failure = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: failure.code ?? -1, stdout: `${failure.stdout ?? ''}${failure.stderr ?? ''}` };
+  }
+}
+
 describe('the probe dataset', () => {
   it('holds the scripted episodes as recorded by runEpisode', () => {
     const [first, second, third] = hermes.records;
@@ -69,6 +89,7 @@ describe('exportShareGpt', () => {
     const tools = manifest?.envs['probe-v0']?.tools ?? [];
     for (const row of rows) {
       expectAlternating(row);
+      expect(checkShareGptRow(row).size).toBe(0);
       expect(placeholders(row)).toBe(row.images.length);
       for (const path of row.images) {
         expect(isAbsolute(path)).toBe(false);
@@ -126,6 +147,7 @@ describe('exportShareGpt', () => {
     const manifest = await readManifest(openai.dir);
     for (const row of rows) {
       expectAlternating(row);
+      checkShareGptRow(row);
       expect(placeholders(row)).toBe(row.images.length);
       for (const path of row.images) {
         expect(isAbsolute(path)).toBe(true);
@@ -134,15 +156,150 @@ describe('exportShareGpt', () => {
       expect(row.system).not.toContain('<tools>');
       expect(row.tools).toBe(JSON.stringify(openAITools(manifest?.envs['probe-v0']?.tools ?? [])));
     }
+    // Every function_call turn parses under each release of LLaMA-Factory's FunctionFormatter and
+    // gives back the recorded call, with the turn's reasoning in the template's thought words.
+    let parsedCalls = 0;
+    rows.forEach((row, index) => {
+      const record = openai.records[index] as EpisodeRecord;
+      const calls = record.steps.filter((step) => (step.output.toolCalls?.length ?? 0) > 0);
+      const functions = row.messages.flatMap((message, position) => (message.role === 'function_call' ? [position] : []));
+      expect(functions).toHaveLength(calls.length);
+      functions.forEach((position, order) => {
+        const step = calls[order];
+        const content = row.messages[position]?.content ?? '';
+        for (const rule of FUNCTION_RULES) {
+          const parsed = applyFunctionRule(content, rule);
+          expect(parsed.calls).toEqual(
+            (step?.output.toolCalls ?? []).map((call) => ({ name: call.name, arguments: JSON.parse(call.arguments) as unknown })),
+          );
+          expect(parsed.prefix.replace(/<\/?think>/g, '').trim()).toBe(step?.output.text.replace(/<\/?think>/g, '').trim());
+          parsedCalls += 1;
+        }
+      });
+    });
+    expect(parsedCalls).toBe(3 * FUNCTION_RULES.length);
     const first = rows[0];
     expect(first?.messages.map((message) => message.role)).toEqual(['user', 'function_call', 'observation', 'assistant']);
-    expect(first?.messages[1]?.content).toBe('<think>The square is small; zoom in.</think>\n{"name":"zoom","arguments":{"factor":2}}');
+    expect(first?.messages[1]?.content).toBe(
+      '<think>\nThe square is small; zoom in.\n</think>\n\n{"name":"zoom","arguments":{"factor":2}}',
+    );
     // The tool message and the user message carrying its image are one observation.
     expect(first?.messages[2]?.content).toBe('Zoomed ×2:\nImage returned by zoom:\n<image>');
     expect(first?.images).toHaveLength(2);
     expect(rows[2]?.messages.map((message) => message.role)).toEqual(['user', 'function_call']);
     const info = JSON.parse(await readFile(join(dirname(output), 'dataset_info.json'), 'utf8')) as Record<string, { file_name: string }>;
     expect(info.probe_native?.file_name).toBe('probe.jsonl');
+  });
+
+  it('passes a second parser: the Python restatement of LLaMA-Factory over both exports', async () => {
+    const fromHermes = join(hermes.dir, 'export', 'python.json');
+    const fromOpenAI = join(openai.dir, 'export', 'python.jsonl');
+    expect((await exportShareGpt(hermes.dir, fromHermes)).written).toBe(3);
+    expect((await exportShareGpt(openai.dir, fromOpenAI)).written).toBe(3);
+    const checked = await pythonCheck(fromHermes, fromOpenAI);
+    expect(checked.stdout).toContain('ok: 6 rows, 3 function messages parsed by every FunctionFormatter release');
+    expect(checked.code).toBe(0);
+  });
+
+  it('writes calls with prose, stray tags and several calls so that both parsers still read them', async () => {
+    const cases = [
+      { text: 'I will zoom first.\n<think>It is small.</think>\nThen look.', calls: [{ name: 'zoom', arguments: '{"factor": 2}' }] },
+      { text: '', calls: [{ name: 'answer', arguments: '{"answer": "<think>red</think> <tool_call>x</tool_call>"}' }] },
+      {
+        text: '<think>both</think>\n<tool_call>\n{"name": "zoom", "arguments": {"factor": 3}}\n</tool_call>',
+        calls: [
+          { name: 'zoom', arguments: '{"factor": 2}' },
+          { name: 'zoom', arguments: 'not json' },
+        ],
+      },
+    ];
+    const rows = cases.map(({ text, calls }) => ({
+      messages: [
+        { role: 'user', content: 'Go.' },
+        {
+          role: 'function_call',
+          content: functionCallValue(
+            text,
+            calls.map((call, index) => ({ id: `call_${index}`, ...call })),
+          ),
+        },
+      ],
+      system: '',
+      tools: '',
+      images: [],
+    }));
+    rows.forEach((row, index) => {
+      const parsed = checkShareGptRow(row).get(1);
+      const expected = cases[index]?.calls.map((call) => ({ name: call.name, arguments: parseOrText(call.arguments) }));
+      expect(parsed?.calls).toEqual(expected);
+    });
+    expect(rows[0]?.messages[1]?.content.startsWith('<think>\nI will zoom first.\nIt is small.\nThen look.\n</think>\n\n')).toBe(true);
+    const folder = await mkdtemp(join(tmpdir(), 'thinkgym-llamafactory-'));
+    try {
+      const file = join(folder, 'calls.jsonl');
+      await writeFile(file, rows.map((row) => JSON.stringify(row)).join('\n'), 'utf8');
+      const checked = await pythonCheck(file);
+      expect(checked.stdout).toContain('ok: 3 rows, 3 function messages');
+      expect(checked.code).toBe(0);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects what LLaMA-Factory rejects: the old thought-then-JSON value, prose beside a call, integer enums', async () => {
+    const old = '<think>The square is small; zoom in.</think>\n{"name":"zoom","arguments":{"factor":2}}';
+    const prose = 'Zooming now.\n{"name":"zoom","arguments":{"factor":2}}';
+    const row = (content: string, tools = '') => ({
+      messages: [
+        { role: 'user', content: 'Go.' },
+        { role: 'function_call', content },
+      ],
+      tools,
+      images: [],
+    });
+    expect(() => checkShareGptRow(row(old))).toThrow(ConsumerRejection);
+    expect(() => checkShareGptRow(row(old))).toThrow(/Invalid JSON format in function message/);
+    expect(() => checkShareGptRow(row(prose))).toThrow(/Invalid JSON format in function message/);
+    const integerEnum = JSON.stringify([
+      {
+        type: 'function',
+        function: { name: 'neighbors', parameters: { type: 'object', properties: { hops: { type: 'integer', enum: [1, 2] } } } },
+      },
+    ]);
+    expect(() => checkShareGptRow(row('{"name":"neighbors","arguments":{}}', integerEnum))).toThrow(/join\(enum\)/);
+    expect(() =>
+      checkShareGptRow({
+        messages: [
+          { role: 'user', content: 'a' },
+          { role: 'user', content: 'b' },
+        ],
+      }),
+    ).toThrow(/Invalid role tag/);
+    expect(() =>
+      checkShareGptRow({
+        messages: [
+          { role: 'user', content: '<image>' },
+          { role: 'assistant', content: 'b' },
+        ],
+        images: [],
+      }),
+    ).toThrow(/placeholders/);
+    const folder = await mkdtemp(join(tmpdir(), 'thinkgym-llamafactory-'));
+    try {
+      const file = join(folder, 'old.jsonl');
+      await writeFile(
+        file,
+        [row(old), row(prose), row('{"name":"neighbors","arguments":{}}', integerEnum)].map((value) => JSON.stringify(value)).join('\n'),
+        'utf8',
+      );
+      const checked = await pythonCheck(file);
+      expect(checked.code).toBe(1);
+      expect(checked.stdout).toMatch(/row 0: Invalid JSON format in function message/);
+      expect(checked.stdout).toMatch(/row 1: Invalid JSON format in function message/);
+      expect(checked.stdout).toMatch(/row 2: tool neighbors argument hops: enum values must be strings/);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it('applies filters and counts the skips by reason', async () => {
@@ -164,7 +321,12 @@ describe('exportOpenAI', () => {
     const manifest = await readManifest(hermes.dir);
     const store = new DirectoryImageStore(hermes.dir);
     for (const row of rows) {
-      expect(row.tools).toEqual(openAITools(manifest?.envs['probe-v0']?.tools ?? []));
+      expect(row.tools).toEqual(fineTuningTools(manifest?.envs['probe-v0']?.tools ?? []));
+      // Each tool is OpenAI's {type, function: {name, description, parameters, strict}}.
+      expect(row.tools.map((tool) => [tool.function.name, tool.function.strict])).toEqual([
+        ['zoom', false],
+        ['answer', true],
+      ]);
       expect(row.messages[0]?.role).toBe('system');
       expect(row.messages[row.messages.length - 1]?.role).toBe('assistant');
       for (const message of row.messages) {
@@ -182,7 +344,9 @@ describe('exportOpenAI', () => {
     const images = messages[4] as Extract<OpenAIChatMessage, { role: 'user' }>;
     expect(Array.isArray(images.content)).toBe(true);
     const parts = images.content as Exclude<typeof images.content, string>;
-    expect(parts[0]).toEqual({ type: 'text', text: 'Image returned by zoom:' });
+    // The separator of the one joining rule travels in the text part, so a template that concatenates
+    // parts renders the same text as the ShareGPT export.
+    expect(parts[0]).toEqual({ type: 'text', text: 'Image returned by zoom:\n' });
     const url = parts[1]?.type === 'image_url' ? parts[1].image_url.url : '';
     expect(url.startsWith('data:image/png;base64,')).toBe(true);
     const zoom = contentImages(hermes.records[0]?.steps[0]?.observation ?? [])[0];
@@ -241,3 +405,24 @@ describe('reexpressEpisode', () => {
     }
   });
 });
+
+describe('isStrictSchema', () => {
+  it('allows strict mode only where every property is required, extras are forbidden and only strict keywords appear', () => {
+    const base = { type: 'object', properties: { a: { type: 'string', description: 'A.' } }, required: ['a'], additionalProperties: false };
+    expect(isStrictSchema(base)).toBe(true);
+    expect(isStrictSchema({ ...base, required: [] })).toBe(false);
+    expect(isStrictSchema({ ...base, additionalProperties: true })).toBe(false);
+    expect(isStrictSchema({ type: 'object', properties: base.properties, required: ['a'] })).toBe(false);
+    expect(isStrictSchema({ ...base, properties: { a: { type: 'integer', default: 1 } } })).toBe(false);
+    expect(isStrictSchema({ ...base, properties: { a: { type: 'integer', minimum: 1 } } })).toBe(false);
+    expect(isStrictSchema({ ...base, properties: { a: { type: 'string', enum: ['x', 'y'] } } })).toBe(true);
+  });
+});
+
+function parseOrText(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
