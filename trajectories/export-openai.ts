@@ -15,7 +15,9 @@ import type { EpisodeRecord, ManifestEnv } from './record.js';
  * and each tool's images in the next `user` message as `image_url` parts. Episodes recorded in
  * `hermes` format are re-expressed first (each parsed `<tool_call>` becomes a native call with id
  * `call_<turn>`). The conversation ends on the last assistant message; the env's closing
- * observation is left out.
+ * observation is left out. Messages are joined by the wire renderer, so a row of a native run
+ * repeats the request bodies the policy sent. `tools` carries OpenAI's `strict` flag per tool
+ * ({@link fineTuningTools}).
  */
 
 /** Options of {@link exportOpenAI}. */
