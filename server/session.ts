@@ -333,7 +333,8 @@ export class Session {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         const seconds = this.config.stepTimeoutMs / 1000;
-        void this.close(`${what} timed out`);
+        // Close after the error reply has gone out (the socket of a closed session is closed too).
+        setImmediate(() => void this.close(`${what} timed out`));
         reject(
           new ServerError(
             'EXECUTION_ERROR',
