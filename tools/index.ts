@@ -7,11 +7,13 @@
 import { registry } from '../core/registry.js';
 import type { Tool } from '../core/tool.js';
 import { graphTools } from './graph/index.js';
-import { createImageTools } from './image/index.js';
+import type { AnnotationState } from './image/annotations.js';
+import { createDrawingTools, createImageTools } from './image/index.js';
 import type { ImageToolState } from './image/state.js';
 
 const builtin: readonly Tool<never, never>[] = [
   ...createImageTools<ImageToolState>({ ocr: true, locate: true }),
+  ...createDrawingTools<AnnotationState>(),
   ...graphTools({ render: true }),
 ];
 for (const tool of builtin) {

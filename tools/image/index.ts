@@ -6,16 +6,26 @@
  * registry.
  */
 import type { Tool } from '../../core/tool.js';
+import type { AnnotationState } from './annotations.js';
+import { createClearDrawingsTool } from './clear-drawings.js';
 import { createCropTool } from './crop.js';
+import { createDrawBoxTool } from './draw-box.js';
 import { createHorizontalLineTool, createVerticalLineTool } from './draw-line.js';
+import { createDrawLineShapeTool } from './draw-line-shape.js';
+import { createDrawShapesTool } from './draw-shapes.js';
 import { createLocateTool } from './locate.js';
 import { createOcrTool, type OcrEngine } from './ocr.js';
 import type { ImageToolOptions, ImageToolState } from './state.js';
 import { createZoomInTool } from './zoom-in.js';
 
+export * from './annotations.js';
+export * from './clear-drawings.js';
 export * from './crop.js';
+export * from './draw-box.js';
 export * from './draw-line.js';
+export * from './draw-line-shape.js';
 export * from './draw-path.js';
+export * from './draw-shapes.js';
 export * from './frame.js';
 export * from './locate.js';
 export * from './ocr.js';
@@ -58,4 +68,14 @@ export function createImageTools<State extends ImageToolState>(options: ImageToo
     );
   }
   return tools;
+}
+
+/** The drawing tools over the annotation layer, in the order models see them: `draw_box`, `draw_line`, `draw_shapes`, `clear_drawings`. */
+export function createDrawingTools<State extends AnnotationState>(options: ImageToolOptions = {}): Tool<State, never>[] {
+  return [
+    createDrawBoxTool<State>(options) as Tool<State, never>,
+    createDrawLineShapeTool<State>(options) as Tool<State, never>,
+    createDrawShapesTool<State>(options) as Tool<State, never>,
+    createClearDrawingsTool<State>() as Tool<State, never>,
+  ];
 }
