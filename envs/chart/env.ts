@@ -111,7 +111,11 @@ const DOC = {
     'chartTypes and questionKinds (comma lists or all), coordinates (pixel | qwen1000), minWidth/maxWidth/minHeight/maxHeight, ' +
     'valueLabels (probability of printed values), locate and ocr (include those tools), chartqa (a ChartQA JSON path for ' +
     'evaluation; no scene graph, so no locate and no oracle) and images (its image folder, png/ beside the JSON by default).',
-  versionHistory: 'v0: first version.',
+  versionHistory:
+    'v0: first version. v0 layout revision: the top tick label keeps clear of the title and a top legend; the axis ' +
+    'maximum sits at least 6 px inside the plot, so no bar or point touches its edge; value labels of grouped bars never ' +
+    'collide (upright when wider than their bar, smaller or left out when even that does not fit); no two text boxes overlap ' +
+    '(checked over many seeds). Chart images change; data, questions and answers do not.',
 };
 
 /** The spec of chart-v0 with instructions for a coordinate frame. */

@@ -88,12 +88,18 @@ class Canvas {
   text(value: string, options: TextOptions, fill = this.style.textColor): PixelBox {
     const placed = textToPath(value, options);
     if (placed.d !== '') this.parts.push(`<path d="${placed.d}" fill="${fill}"/>`);
+    if ((options.rotate ?? 0) % 90 !== 0) this.slanted.set(placed.box, placed.corners);
     return placed.box;
   }
 
+  /** Adds a scene element; a slanted text's element also gets its rotated rectangle. */
   add(element: ChartElement): void {
-    this.elements.push(element);
+    const rectangle = this.slanted.get(element.box);
+    this.elements.push(rectangle === undefined ? element : { ...element, rectangle });
   }
+
+  /** Rotated rectangles of slanted texts, by the box `text` returned. */
+  private readonly slanted = new Map<PixelBox, readonly (readonly [number, number])[]>();
 }
 
 interface Layout {
@@ -207,12 +213,14 @@ function drawLegend(
       canvas.rect({ x1: x, y1: centre - swatch / 2, x2: x + swatch, y2: centre + swatch / 2 }, item.color);
     }
     const textBox = canvas.text(item.name, { font: style.font, size, x: x + swatch + size * 0.45, y: centre, baseline: 'middle' });
+    // A line swatch is `swatch` long but only as tall as its marker (or its stroke).
+    const half = lineSwatch ? Math.max(style.markers ? markerRadius : 0, style.lineWidth / 2) : swatch / 2;
     canvas.add({
       id: `legend:${index}`,
       kind: 'legend-entry',
       name: item.name,
       ...(categories ? { category: item.name, categoryIndex: index } : { series: item.name, seriesIndex: index }),
-      box: { x1: x, y1: Math.min(textBox.y1, centre - swatch / 2), x2: textBox.x2, y2: Math.max(textBox.y2, centre + swatch / 2) },
+      box: { x1: x, y1: Math.min(textBox.y1, centre - half), x2: textBox.x2, y2: Math.max(textBox.y2, centre + half) },
     });
   });
 }
@@ -275,6 +283,8 @@ function layoutCartesian(canvas: Canvas, chart: Chart, titleBottom: number): Lay
   const tickWidth = Math.max(...tickTexts.map((text) => measureText(text, font, size).width));
   const textHeight = lineHeight(font, size);
   const n = data.categories.length;
+  /** Pixels between the axis maximum and the plot's far edge: room for a marker or a bar's outline. */
+  const inset = Math.max(6, Math.ceil(style.markerRadius) + 3);
 
   let top = titleBottom;
   let bottomReserve = pad;
@@ -321,9 +331,16 @@ function layoutCartesian(canvas: Canvas, chart: Chart, titleBottom: number): Lay
     if (style.valueLabels) headroom = isLine ? labelHeight + style.markerRadius + 4 : labelHeight + 4;
     if (style.valueLabels && !isLine && data.type !== 'stacked-bar') {
       const barWidth = barGeometry(data, style, (W - adjustedLeft - right) / n).barWidth;
-      if (maxLabelWidth > barWidth + (multi ? 2 : (W - adjustedLeft - right) / n - barWidth) * 0.9) headroom = maxLabelWidth + 6;
+      if (rotatesValueLabels(data, (W - adjustedLeft - right) / n, barWidth, maxLabelWidth)) headroom = maxLabelWidth + 6;
     }
-    plot = { x1: Math.round(adjustedLeft), y1: Math.round(top + headroom), x2: Math.round(W - right), y2: Math.round(H - bottom) };
+    // The top tick label is centred on the axis maximum, `inset` below the plot's top: leave room for its upper half.
+    const tickRoom = textHeight / 2 + 2 - inset;
+    plot = {
+      x1: Math.round(adjustedLeft),
+      y1: Math.round(top + Math.max(headroom, tickRoom, 0)),
+      x2: Math.round(W - right),
+      y2: Math.round(H - bottom),
+    };
   } else {
     const bottom = bottomReserve + (data.valueTitle === undefined ? 0 : axisTitleHeight + gap) + textHeight + tickLength + 6;
     const plotHeight = H - top - bottom;
@@ -336,9 +353,10 @@ function layoutCartesian(canvas: Canvas, chart: Chart, titleBottom: number): Lay
     plot = { x1: Math.round(left), y1: Math.round(top + textHeight / 2), x2: Math.round(W - right), y2: Math.round(H - bottom) };
   }
 
+  // The axis maximum sits `inset` inside the plot, so a mark at the maximum never touches the plot's edge.
   const axis: ValueAxis = horizontal
-    ? { orientation: 'horizontal', min: 0, max: scale.max, start: plot.x1, end: plot.x2, ticks }
-    : { orientation: 'vertical', min: 0, max: scale.max, start: plot.y2, end: plot.y1, ticks };
+    ? { orientation: 'horizontal', min: 0, max: scale.max, start: plot.x1, end: plot.x2 - inset, ticks }
+    : { orientation: 'vertical', min: 0, max: scale.max, start: plot.y2, end: plot.y1 + inset, ticks };
   const at = (value: number): number => axis.start + (value / scale.max) * (axis.end - axis.start);
 
   // Gridlines, then marks, then axes and labels on top.
@@ -476,6 +494,16 @@ function layoutCartesian(canvas: Canvas, chart: Chart, titleBottom: number): Lay
   return { plot, valueAxis: axis };
 }
 
+/**
+ * Whether the value labels of vertical bars are turned upright: when the widest one is wider than
+ * its bar plus the free space beside it. Grouped bars stand side by side, so there a label must fit
+ * within its own bar (less a pixel) or it would run into its neighbour's label.
+ */
+function rotatesValueLabels(data: ChartData, band: number, barWidth: number, maxLabelWidth: number): boolean {
+  if (data.type === 'grouped-bar') return maxLabelWidth > barWidth - 1;
+  return maxLabelWidth > barWidth + (band - barWidth) * 0.9;
+}
+
 function barGeometry(data: ChartData, style: ChartStyle, band: number): { groupWidth: number; barWidth: number } {
   const groupWidth = band * style.barRatio;
   const barWidth = data.type === 'grouped-bar' ? groupWidth / data.series.length : groupWidth;
@@ -501,7 +529,13 @@ function drawBars(
   const stacked = data.type === 'stacked-bar';
   const grouped = data.type === 'grouped-bar';
   const labelHeight = lineHeight(style.font, labelSize);
-  const rotateLabels = !horizontal && !stacked && maxLabelWidth > barWidth + (grouped ? 2 : band - barWidth) * 0.9;
+  const rotateLabels = !horizontal && !stacked && rotatesValueLabels(data, band, barWidth, maxLabelWidth);
+  // Upright labels of grouped bars stand side by side: shrink them to their bar's width, or leave them out.
+  let uprightSize = labelSize;
+  if (rotateLabels && grouped) {
+    while (lineHeight(style.font, uprightSize) > barWidth - 1 && uprightSize > 7) uprightSize -= 0.5;
+  }
+  const uprightFits = !(rotateLabels && grouped) || lineHeight(style.font, uprightSize) <= barWidth - 1;
   const marks: Mark[] = [];
   for (let category = 0; category < n; category += 1) {
     let base = 0;
@@ -536,7 +570,7 @@ function drawBars(
       anchor: horizontal ? { x: to, y: start + barWidth / 2 } : { x: start + barWidth / 2, y: to },
       ...(stacked ? { base: mark.base } : {}),
     });
-    if (!style.valueLabels) continue;
+    if (!style.valueLabels || !uprightFits) continue;
     const label = labelTexts[mark.series]?.[mark.category] ?? '';
     let labelBox: PixelBox | undefined;
     if (stacked) {
@@ -560,7 +594,7 @@ function drawBars(
     } else if (rotateLabels) {
       labelBox = canvas.text(label, {
         font: style.font,
-        size: labelSize,
+        size: uprightSize,
         x: start + barWidth / 2,
         y: to - 3,
         anchor: 'start',

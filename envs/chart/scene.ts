@@ -34,6 +34,8 @@ export interface ChartElement extends SceneElement {
   readonly anchor?: { readonly x: number; readonly y: number };
   /** Stacked segments: the value where the segment starts. */
   readonly base?: number;
+  /** Text drawn at a slant: the corners of its rotated line box, in order around it (`box` bounds them). */
+  readonly rectangle?: readonly (readonly [number, number])[];
 }
 
 /** The value axis of a cartesian chart: where 0 and `max` lie in pixels. */

@@ -53,6 +53,8 @@ export interface TextPath {
   readonly d: string;
   /** The axis-aligned box of the text's line box (ascender to descender), rotation included. */
   readonly box: PixelBox;
+  /** The line box's four corners in order around it, rotation included (for rotated text, tighter than `box`). */
+  readonly corners: readonly (readonly [number, number])[];
 }
 
 /** Horizontal and vertical extent of a text in pixels, before rotation. */
@@ -209,12 +211,12 @@ export function textToPath(text: string, options: TextOptions): TextPath {
   const corners = [
     place(dx, dy - metrics.ascent),
     place(dx + metrics.width, dy - metrics.ascent),
-    place(dx, dy + metrics.descent),
     place(dx + metrics.width, dy + metrics.descent),
+    place(dx, dy + metrics.descent),
   ];
   const xs = corners.map(([x]) => x);
   const ys = corners.map(([, y]) => y);
-  return { d: parts.join(''), box: { x1: Math.min(...xs), y1: Math.min(...ys), x2: Math.max(...xs), y2: Math.max(...ys) } };
+  return { d: parts.join(''), box: { x1: Math.min(...xs), y1: Math.min(...ys), x2: Math.max(...xs), y2: Math.max(...ys) }, corners };
 }
 
 /** Formats a coordinate with at most two decimals, the same on every platform. */
