@@ -65,12 +65,8 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   }
   const { startServer } = await import('../../server/index.js');
   const server = await startServer({ ...config, port: integerFlag(values.port, 'port', 8000, 0), host: values.host ?? '127.0.0.1' });
-  const envs = registry.listEnvs().map((registration) => registration.id);
-  console.log(`thinkgym serve listening on ${server.url} (WebSocket ${server.wsUrl}) with ${envs.join(', ')}`);
-  console.log(
-    `  max ${config.maxSessions} sessions, idle timeout ${config.idleTimeoutMs / 1000} s, step timeout ${config.stepTimeoutMs / 1000} s, images ${config.images}`,
-  );
-  await new Promise<void>((resolve) => {
+  // Handlers first: a supervisor may signal as soon as it reads the line below.
+  const stopped = new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
       console.log(`${signal}: closing ${server.table.size} sessions and shutting down`);
       resolve();
@@ -78,6 +74,12 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
+  const envs = registry.listEnvs().map((registration) => registration.id);
+  console.log(`thinkgym serve listening on ${server.url} (WebSocket ${server.wsUrl}) with ${envs.join(', ')}`);
+  console.log(
+    `  max ${config.maxSessions} sessions, idle timeout ${config.idleTimeoutMs / 1000} s, step timeout ${config.stepTimeoutMs / 1000} s, images ${config.images}`,
+  );
+  await stopped;
   await server.close();
   console.log('stopped');
   return 0;

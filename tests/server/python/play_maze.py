@@ -42,8 +42,14 @@ def route(grid):
 
 with ThinkgymClient(sys.argv[1], env="maze-v0") as env:
     result = env.reset(seed=int(sys.argv[2]), options={"observation": "ascii"})
+    runs = []  # straight runs of the route, as (direction, squares)
     for direction in route(grid_of(result.text)):
-        result = env.step({"tool_call": {"name": "move", "arguments": {"direction": direction}}})
+        if runs and runs[-1][0] == direction and runs[-1][1] < 8:
+            runs[-1] = (direction, runs[-1][1] + 1)
+        else:
+            runs.append((direction, 1))
+    for direction, squares in runs:
+        result = env.step({"tool_call": {"name": "move", "arguments": {"direction": direction, "steps": squares}}})
         if result.done:
             break
     state = env.state()
