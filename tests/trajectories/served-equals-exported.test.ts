@@ -120,7 +120,9 @@ describe('what the policy sent is what the exports hold', () => {
     const sent = requestMessages(server, 1);
     // The second request extends the first: the conversation is rebuilt the same way each turn.
     expect(sent.slice(0, requestMessages(server, 0).length)).toEqual(requestMessages(server, 0));
-    const tools = (server.requests[1]?.json as { tools: { function: Record<string, unknown> }[] }).tools;
+    const body = server.requests[1]?.json as { tools?: { function: Record<string, unknown> }[] } | undefined;
+    const tools = body?.tools ?? [];
+    expect(tools).toHaveLength(2);
 
     const openai = await exportOpenAI(dir, join(dir, 'export', 'openai.jsonl'));
     expect(openai.written).toBe(1);
