@@ -5,10 +5,11 @@ import { exportShareGpt } from '../../trajectories/export-sharegpt.js';
 import { dedupe, type EpisodeFilter, maxTurns, noInvalidActions, successOnly } from '../../trajectories/filters.js';
 import { integerFlag, parseCommand, UsageError } from '../args.js';
 
-const USAGE = `Usage: thinkgym export <dataset-dir> --format sharegpt|openai --out <file> [filters]
+const USAGE = `Usage: thinkgym export <dataset-dir> --format sharegpt|openai|verl --out <file> [filters]
 
   --format sharegpt    LLaMA-Factory multimodal ShareGPT (.json array or .jsonl) + dataset_info.json beside it
   --format openai      OpenAI chat fine-tuning JSONL (tools, tool_calls, tool messages, image_url)
+  --format verl        verl RL prompts, parquet, one row per task (prompt with <image>, images, tools_kwargs)
   --out FILE           output file
   --success-only       keep only solved episodes
   --max-turns N        keep episodes of at most N turns
@@ -68,8 +69,11 @@ export async function exportDataset(argv: readonly string[]): Promise<number> {
       );
     }
     result = await exportOpenAI(directory, out, { filters, onProblem, images });
+  } else if (values.format === 'verl') {
+    const { exportVerl } = await import('../../trajectories/export-verl.js');
+    result = await exportVerl(directory, out, { filters, onProblem });
   } else {
-    throw new UsageError(`--format must be sharegpt or openai, got "${values.format ?? ''}".\n\n${USAGE}`);
+    throw new UsageError(`--format must be sharegpt, openai or verl, got "${values.format ?? ''}".\n\n${USAGE}`);
   }
   const skipped = Object.entries(result.skipped)
     .map(([reason, count]) => `${count} ${reason}`)
