@@ -10,7 +10,7 @@
 /** @type {readonly MutationTarget[]} */
 export const TARGETS = [
   { name: 'random', mutate: ['core/random.ts'] },
-  { name: 'wrappers', mutate: ['core/wrappers.ts'] },
+  { name: 'core', mutate: ['core/wrappers.ts', 'core/stable-json.ts'] },
   { name: 'rewards', mutate: ['rewards/terms.ts', 'rewards/grpo.ts'] },
   { name: 'parse', mutate: ['agents/parse.ts'] },
   { name: 'writer', mutate: ['trajectories/writer.ts'] },

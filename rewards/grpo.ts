@@ -1,3 +1,4 @@
+import { stableJson } from '../core/stable-json.js';
 import type { EpisodeRecord } from '../trajectories/record.js';
 
 /**
@@ -91,16 +92,39 @@ export function returnsToGo(rewards: readonly number[], gamma = 1): number[] {
   return returns;
 }
 
-/** The GRPO group of an episode: rollouts of the same env with the same seed are the same task. */
-export function groupKey(record: Pick<EpisodeRecord, 'env' | 'seed'>): string {
-  return `${record.env}\u0000${record.seed}`;
+/** What identifies the task of an episode: env id and version, seed, and the env options it ran with. */
+export interface TaskIdentity {
+  readonly env: string;
+  readonly envVersion: number;
+  readonly seed: number;
+  /** The env options of the run, when the record carries them (see {@link GroupOptions.optionsOf}). */
+  readonly options?: Readonly<Record<string, unknown>>;
+}
+
+/** How episodes are told apart as tasks. */
+export interface GroupOptions<Episode extends TaskIdentity = TaskIdentity> {
+  /**
+   * The env options an episode ran with (default: its `options` field, else none). Episodes are
+   * lines of datasets whose manifests hold the options per env, so when mixing datasets pass
+   * `(record) => manifest.envs[record.env]?.options` of each record's dataset.
+   */
+  readonly optionsOf?: (record: Episode) => Readonly<Record<string, unknown>> | undefined;
+}
+
+/**
+ * The GRPO group of an episode: rollouts of the same env id and version, with the same seed and the
+ * same env options (`options`, else the record's own; compared with keys sorted, so key order does
+ * not matter), are the same task.
+ */
+export function groupKey(record: TaskIdentity, options?: Readonly<Record<string, unknown>>): string {
+  return [record.env, record.envVersion, record.seed, stableJson(options ?? record.options ?? {})].join('\u0000');
 }
 
 /** Indices of `records` grouped by {@link groupKey}, groups in order of first appearance. */
-export function groupEpisodes(records: readonly Pick<EpisodeRecord, 'env' | 'seed'>[]): number[][] {
+export function groupEpisodes<Episode extends TaskIdentity>(records: readonly Episode[], options: GroupOptions<Episode> = {}): number[][] {
   const groups = new Map<string, number[]>();
   records.forEach((record, index) => {
-    const key = groupKey(record);
+    const key = groupKey(record, options.optionsOf?.(record));
     const group = groups.get(key);
     if (group === undefined) groups.set(key, [index]);
     else group.push(index);
@@ -109,16 +133,16 @@ export function groupEpisodes(records: readonly Pick<EpisodeRecord, 'env' | 'see
 }
 
 /** Options of {@link episodeAdvantages}. */
-export interface EpisodeAdvantageOptions extends AdvantageOptions {
+export interface EpisodeAdvantageOptions extends AdvantageOptions, GroupOptions<EpisodeRecord> {
   /** The scalar reward of an episode (default: its `totalReward`). */
   readonly reward?: (record: EpisodeRecord) => number;
 }
 
-/** One advantage per episode, aligned with `records`, computed within each (env, seed) group. */
+/** One advantage per episode, aligned with `records`, computed within each task's group ({@link groupKey}). */
 export function episodeAdvantages(records: readonly EpisodeRecord[], options: EpisodeAdvantageOptions = {}): number[] {
   const reward = options.reward ?? ((record: EpisodeRecord) => record.totalReward);
   const advantages = new Array<number>(records.length).fill(0);
-  for (const group of groupEpisodes(records)) {
+  for (const group of groupEpisodes(records, options)) {
     const values = groupAdvantages(
       group.map((index) => reward(records[index] as EpisodeRecord)),
       options,
@@ -142,7 +166,7 @@ export function defaultStepRewards(record: EpisodeRecord): number[] {
 }
 
 /** Options of {@link stepAdvantages}. */
-export interface StepAdvantageOptions extends TurnAdvantageOptions {
+export interface StepAdvantageOptions extends TurnAdvantageOptions, GroupOptions<EpisodeRecord> {
   /** `broadcast` only: the scalar reward of an episode (default: its `totalReward`). */
   readonly reward?: (record: EpisodeRecord) => number;
   /** `per-step` only: the reward of each step (default {@link defaultStepRewards}). */
@@ -151,7 +175,7 @@ export interface StepAdvantageOptions extends TurnAdvantageOptions {
 
 /**
  * Turn-level advantages of recorded episodes, one list per episode with one value per step,
- * computed within each (env, seed) group. `broadcast` copies each episode's advantage (from
+ * computed within each task's group ({@link groupKey}). `broadcast` copies each episode's advantage (from
  * `reward`, default `totalReward`) to its steps; `per-step` normalises returns-to-go of
  * `stepRewards` across the group.
  */
@@ -162,7 +186,7 @@ export function stepAdvantages(records: readonly EpisodeRecord[], options: StepA
   }
   const rewardsOf = options.stepRewards ?? defaultStepRewards;
   const result: number[][] = records.map(() => []);
-  for (const group of groupEpisodes(records)) {
+  for (const group of groupEpisodes(records, options)) {
     const values = groupTurnAdvantages(
       group.map((index) => rewardsOf(records[index] as EpisodeRecord)),
       options,

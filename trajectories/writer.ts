@@ -6,10 +6,11 @@ import { contentImages } from '../core/content.js';
 import type { EnvSpec } from '../core/env.js';
 import { GymError, ValidationError } from '../core/errors.js';
 import { DirectoryImageStore } from '../core/image-store.js';
+import { stableJson } from '../core/stable-json.js';
 import { type ToolSpec, toToolSpec } from '../core/tool.js';
 import type { RewardConfig } from '../rewards/terms.js';
 import { DATASET_FILES, type LineProblem, parseEpisodeLine, readEpisodes, readManifest } from './reader.js';
-import { type EpisodeRecord, type ManifestEnv, TRAJECTORY_SCHEMA_VERSION } from './record.js';
+import { type EpisodeRecord, type ManifestEnv, type RendererVersions, TRAJECTORY_SCHEMA_VERSION } from './record.js';
 import {
   compactSeeds,
   type DatasetManifest,
@@ -18,6 +19,7 @@ import {
   validateEpisodeRecord,
   validateManifest,
 } from './schema.js';
+import { SeedCounter } from './seed-counter.js';
 
 /** What a new dataset is about; written into its manifest and checked again on resume. */
 export interface DatasetInit {
@@ -28,6 +30,8 @@ export interface DatasetInit {
   readonly rewards: RewardConfig;
   /** The seeds the run was asked for. */
   readonly seeds?: Iterable<number>;
+  /** What draws the images (sharp, libvips, font packages); recorded as the manifest's `renderer`. */
+  readonly renderer?: RendererVersions;
 }
 
 /** Options of {@link DatasetWriter.open}. */
@@ -84,7 +88,7 @@ export class DatasetWriter {
   /** Where envs of this run put their images (pass it as `makeEnv(id, { images })`). */
   readonly images: DirectoryImageStore;
   private readonly handle: FileHandle;
-  private readonly keys = new Map<string, number>();
+  private readonly keys = new SeedCounter();
   private readonly imageHashes = new Set<string>();
   private manifestState: { -readonly [K in keyof DatasetManifest]: DatasetManifest[K] };
   private totals = { episodes: 0, successes: 0, invalidActions: 0 };
@@ -148,6 +152,7 @@ export class DatasetWriter {
       format: init.format,
       rewards: init.rewards,
       seeds: requested,
+      ...(init.renderer === undefined ? {} : { renderer: init.renderer }),
       counts: { episodes: 0, successes: 0, invalidActions: 0, images: 0 },
     };
     let truncated: ResumeReport['truncated'] = null;
@@ -206,12 +211,17 @@ export class DatasetWriter {
 
   /** Whether an episode of `env` with `seed` is already in the dataset. */
   has(env: string, seed: number): boolean {
-    return this.keys.has(key(env, seed));
+    return this.keys.has(env, seed);
   }
 
   /** How many episodes of `env` with `seed` the dataset holds (several rollouts per task for GRPO). */
   countOf(env: string, seed: number): number {
-    return this.keys.get(key(env, seed)) ?? 0;
+    return this.keys.count(env, seed);
+  }
+
+  /** How many distinct seeds of `start` … `start + count - 1` already have an episode of `env`. */
+  writtenIn(env: string, start: number, count: number): number {
+    return this.keys.countIn(env, start, count);
   }
 
   /** Totals so far, including episodes found on resume. */
@@ -278,8 +288,7 @@ export class DatasetWriter {
   }
 
   private count(record: EpisodeRecord, hashes: Iterable<string> = recordImages(record)): void {
-    const recordKey = key(record.env, record.seed);
-    this.keys.set(recordKey, (this.keys.get(recordKey) ?? 0) + 1);
+    this.keys.add(record.env, record.seed);
     for (const sha256 of hashes) this.imageHashes.add(sha256);
     this.totals = {
       episodes: this.totals.episodes + 1,
@@ -322,10 +331,6 @@ async function fileSize(file: string): Promise<number> {
   }
 }
 
-function key(env: string, seed: number): string {
-  return `${env}\u0000${seed}`;
-}
-
 /** The distinct images an episode references (task and observations). */
 export function recordImages(record: EpisodeRecord): Set<string> {
   const hashes = new Set<string>();
@@ -356,15 +361,6 @@ function manifestDifferences(existing: DatasetManifest, init: DatasetInit): stri
     }
   }
   return differences;
-}
-
-/** JSON with object keys sorted, so key order does not count as a difference. */
-function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, inner: unknown) =>
-    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : inner,
-  );
 }
 
 /**

@@ -9,36 +9,36 @@ import type { Gold } from './questions.js';
 /** ChartQA's tolerance for numeric answers. */
 export const RELAXED_TOLERANCE = 0.05;
 
-const NUMBER = /[-+−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+−]?\.\d+/g;
+const NUMBER = /[-+−]?[$€£]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+−]?[$€£]?\.\d+/g;
 
 /**
  * Reads a number from an answer: commas between thousands, currency signs, `%` and unit words are
- * ignored ("$1,234.5 million" → 1234.5, "45%" → 45). When the text holds several numbers the last
- * one is taken ("from 35 to 42, a rise of 7" → 7). Undefined when there is none.
+ * ignored ("$1,234.5 million" → 1234.5, "45%" → 45, "-$5" → -5, "−3" with U+2212 → -3). When the
+ * text holds several numbers the last one is taken ("from 35 to 42, a rise of 7" → 7). Undefined
+ * when there is none.
  */
 export function parseNumber(text: string): number | undefined {
-  const matches = text.match(NUMBER);
-  if (matches === null) return undefined;
-  const last = matches[matches.length - 1];
+  const last = text.match(NUMBER)?.at(-1);
   if (last === undefined) return undefined;
-  const value = Number(last.replaceAll(',', '').replace('−', '-'));
+  const value = Number(last.replaceAll(',', '').replace('−', '-').replace(/[$€£]/, ''));
   return Number.isFinite(value) ? value : undefined;
 }
 
-/** Whether `text` is a number as a gold label (digits with optional sign, commas, decimals, `%`). */
+/** Whether `text` is a number as a gold label (digits with optional sign, `-`, `+` or `−`, commas, decimals, `%`). */
 export function isNumericLabel(text: string): boolean {
-  return /^\s*[-+]?[$€£]?\s*(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?\s*%?\s*$/.test(text) && /\d/.test(text);
+  return /^\s*[-+−]?[$€£]?\s*(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?\s*%?\s*$/.test(text) && /\d/.test(text);
 }
 
-/** Lower-cases, trims, collapses spaces and strips quotes and trailing punctuation. */
+/**
+ * Lower-cases, collapses spaces, strips surrounding spaces and quotes, and trailing punctuation
+ * also outside a closing quote (`“Laptops”.` → `laptops`).
+ */
 export function normalizeAnswer(text: string): string {
   return text
-    .trim()
     .toLowerCase()
-    .replace(/^["'`“”‘’\s]+|["'`“”‘’\s]+$/g, '')
-    .replace(/[.!?;:,]+$/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+    .replace(/^["'`“”‘’\s]+/, '')
+    .replace(/["'`“”‘’\s.!?;:,]+$/, '')
+    .replace(/\s+/g, ' ');
 }
 
 /** ChartQA relaxed accuracy of one numeric answer: 1 when within `tolerance` of `gold`. */

@@ -4,6 +4,7 @@ import {
   episodeAdvantages,
   groupAdvantages,
   groupEpisodes,
+  groupKey,
   groupTurnAdvantages,
   meanAndStd,
   returnsToGo,
@@ -128,5 +129,111 @@ describe('advantages of recorded episodes', () => {
     const perStep = stepAdvantages(group, { mode: 'per-step', scaleByStd: false });
     closeTo(perStep[0] ?? [], [1 / 3, 1 / 3]);
     closeTo(perStep[1] ?? [], [-2 / 3]);
+  });
+});
+
+describe('advantage edge cases', () => {
+  it('give mean and std of empty and single lists', () => {
+    expect(meanAndStd([])).toEqual({ mean: 0, std: 0 });
+    expect(meanAndStd([4])).toEqual({ mean: 4, std: 0 });
+    expect(meanAndStd([4], 'population')).toEqual({ mean: 4, std: 0 });
+    expect(meanAndStd([1, 3], 'population')).toEqual({ mean: 2, std: 1 });
+  });
+
+  it('broadcast the sum of step rewards, not the last step', () => {
+    // sums 0 and 0: equal returns, zero advantages (per-step would see 3 against 0)
+    expect(groupTurnAdvantages([[3, -3], [0]], { mode: 'broadcast' })).toEqual([[0, 0], [0]]);
+    closeTo(groupTurnAdvantages([[1, 1], [3]], { mode: 'broadcast', scaleByStd: false }).flat(), [-0.5, -0.5, 0.5]);
+  });
+
+  it('give zeros to a group of one in both modes', () => {
+    expect(groupTurnAdvantages([[1, 2, 3]], { mode: 'broadcast' })).toEqual([[0, 0, 0]]);
+    expect(groupTurnAdvantages([], { mode: 'per-step' })).toEqual([]);
+  });
+
+  it('discount per-step returns by gamma', () => {
+    // returns-to-go [1.5, 1, 2] and [0, 0, 0]; pooled mean 0.75
+    const advantages = groupTurnAdvantages(
+      [
+        [1, 0, 2],
+        [0, 0, 0],
+      ],
+      { mode: 'per-step', gamma: 0.5, scaleByStd: false },
+    );
+    closeTo(advantages.flat(), [0.75, 0.25, 1.25, -0.75, -0.75, -0.75]);
+    expect(returnsToGo([2, 4], 0)).toEqual([2, 4]);
+  });
+});
+
+describe('advantages of recorded episodes, by mode', () => {
+  it('broadcast the episode reward, not the step rewards', () => {
+    const group = [episode('a-v0', 1, 0, [5, 5]), episode('a-v0', 1, 1, [0])];
+    const broadcast = stepAdvantages(group, { mode: 'broadcast', scaleByStd: false });
+    expect(broadcast).toEqual([[-0.5, -0.5], [0.5]]);
+    const byLength = stepAdvantages(group, { mode: 'broadcast', scaleByStd: false, reward: (record) => record.steps.length });
+    expect(byLength).toEqual([[0.5, 0.5], [-0.5]]);
+  });
+
+  it('discount per-step returns by gamma and take custom step rewards', () => {
+    const group = [episode('a-v0', 1, 1, [0, 0.5]), episode('a-v0', 1, 0, [0.5])];
+    // default step rewards [0, 1.5] and [0.5]; gamma 0.5 → returns-to-go [0.75, 1.5] and [0.5], mean 11/12
+    const discounted = stepAdvantages(group, { mode: 'per-step', gamma: 0.5, scaleByStd: false });
+    closeTo(discounted.flat(), [0.75 - 11 / 12, 1.5 - 11 / 12, 0.5 - 11 / 12]);
+    const custom = stepAdvantages(group, { mode: 'per-step', scaleByStd: false, stepRewards: (record) => record.steps.map(() => 1) });
+    // returns-to-go [2, 1] and [1], mean 4/3
+    closeTo(custom.flat(), [2 / 3, -1 / 3, -1 / 3]);
+    expect(stepAdvantages([episode('a-v0', 1, 1, [1, 1])], { mode: 'per-step' })).toEqual([[0, 0]]);
+  });
+
+  it('take the last step reward plus the outcome as default step rewards', () => {
+    expect(defaultStepRewards(episode('a-v0', 1, 2, [1, 1, 1]))).toEqual([1, 1, 3]);
+    expect(defaultStepRewards(episode('a-v0', 1, 2, []))).toEqual([]);
+  });
+});
+
+describe('task groups', () => {
+  const at = (env: string, envVersion: number, seed: number, options?: Record<string, unknown>) => ({
+    env,
+    envVersion,
+    seed,
+    ...(options === undefined ? {} : { options }),
+  });
+
+  it('key a task by env, version, seed and options with keys sorted', () => {
+    expect(groupKey(at('a-v0', 0, 1))).toBe('a-v0\u00000\u00001\u0000{}');
+    expect(groupKey(at('a-v0', 0, 1, { size: 8, layout: { rows: 2, columns: 3 } }))).toBe(
+      'a-v0\u00000\u00001\u0000{"layout":{"columns":3,"rows":2},"size":8}',
+    );
+    expect(groupKey(at('a-v0', 0, 1, { size: 8 }), { size: 9 })).toBe('a-v0\u00000\u00001\u0000{"size":9}');
+  });
+
+  it('separate versions and options, and join options written in another key order', () => {
+    const records = [
+      at('a-v0', 0, 1, { size: 8, mode: 'bar' }),
+      at('a-v0', 1, 1, { size: 8, mode: 'bar' }),
+      at('a-v0', 0, 1, { mode: 'bar', size: 8 }),
+      at('a-v0', 0, 1, { size: 9, mode: 'bar' }),
+      at('a-v0', 0, 1),
+      at('a-v0', 0, 1, {}),
+    ];
+    expect(groupEpisodes(records)).toEqual([[0, 2], [1], [3], [4, 5]]);
+  });
+
+  it('take options from the manifests of mixed datasets', () => {
+    const small = episode('a-v0', 1, 1);
+    const large = { ...episode('a-v0', 1, 0), durationMs: 2 };
+    const alsoSmall = episode('a-v0', 1, 0);
+    const manifests = new Map<EpisodeRecord, Record<string, unknown>>([
+      [small, { size: 8 }],
+      [large, { size: 16 }],
+      [alsoSmall, { size: 8 }],
+    ]);
+    const optionsOf = (record: EpisodeRecord) => manifests.get(record);
+    expect(groupEpisodes([small, large, alsoSmall], { optionsOf })).toEqual([[0, 2], [1]]);
+    expect(groupEpisodes([small, large, alsoSmall])).toEqual([[0, 1, 2]]);
+    closeTo(episodeAdvantages([small, large, alsoSmall], { optionsOf, scaleByStd: false }), [0.5, 0, -0.5]);
+    const steps = stepAdvantages([small, large, alsoSmall], { mode: 'per-step', optionsOf, scaleByStd: false });
+    expect(steps.map((values) => values.length)).toEqual([1, 1, 1]);
+    closeTo(steps.flat(), [0.5, 0, -0.5]);
   });
 });

@@ -1,0 +1,12 @@
+/**
+ * JSON with the keys of every object sorted, at every depth (arrays keep their order), so two
+ * values that differ only in key order encode the same. Used to compare env options and to key
+ * tasks by them.
+ */
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  );
+}

@@ -1,4 +1,0 @@
-import { targetConfig } from './shared.js';
-
-/** Tests that exercise the mutated files of the "wrappers" target (see mutation/targets.mjs). */
-export default targetConfig(['tests/core/wrappers.test.ts', 'tests/core/core.test.ts']);

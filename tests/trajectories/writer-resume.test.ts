@@ -1,0 +1,349 @@
+import { mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GymError, ValidationError } from '../../core/errors.js';
+import { DEFAULT_REWARD_CONFIG, type RewardConfig } from '../../rewards/terms.js';
+import { type LineProblem, readEpisodes, readManifest } from '../../trajectories/reader.js';
+import type { EpisodeRecord, ManifestEnv } from '../../trajectories/record.js';
+import { type DatasetInit, DatasetWriter, manifestEnv, recordImages } from '../../trajectories/writer.js';
+import { PROBE_SPEC, storedSyntheticRecord } from '../helpers/trajectory-fixtures.js';
+
+const PROBE_ENV: ManifestEnv = {
+  version: 0,
+  options: { size: 8, layout: { rows: 2, columns: 3 } },
+  instructions: PROBE_SPEC.instructions,
+  answers: true,
+  maxTurns: 4,
+  tools: [],
+};
+
+const INIT: DatasetInit = {
+  envs: { 'probe-v0': PROBE_ENV },
+  policy: 'scripted',
+  format: 'hermes',
+  rewards: DEFAULT_REWARD_CONFIG,
+  seeds: [0, 1, 2],
+};
+
+/** Bytes of the `answer` field of a long record: its line is well past the writer's 64 KiB read chunk. */
+const LONG = 100_000;
+
+let dir: string;
+let file: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'thinkgym-resume-'));
+  file = join(dir, 'trajectories.jsonl');
+});
+
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function collect(problems: LineProblem[] = []): Promise<EpisodeRecord[]> {
+  const records: EpisodeRecord[] = [];
+  for await (const record of readEpisodes(dir, { onProblem: (problem) => problems.push(problem) })) records.push(record);
+  return records;
+}
+
+/** Writes one episode per entry of `answers` (seeds 0, 1, …), each with that answer text. */
+async function writeEpisodes(answers: readonly (string | null)[], init: DatasetInit = INIT): Promise<EpisodeRecord[]> {
+  const writer = await DatasetWriter.open(dir, init);
+  const records: EpisodeRecord[] = [];
+  for (const [seed, answer] of answers.entries()) {
+    const record = await storedSyntheticRecord(writer.images, seed, { answer });
+    await writer.append(record);
+    records.push(record);
+  }
+  await writer.close();
+  return records;
+}
+
+async function mismatch(init: DatasetInit): Promise<GymError> {
+  const error = await DatasetWriter.open(dir, init, { resume: true }).catch((caught: unknown) => caught);
+  expect(error).toBeInstanceOf(GymError);
+  expect((error as GymError).code).toBe('dataset-mismatch');
+  return error as GymError;
+}
+
+describe('resuming a dataset whose last record lost only its newline', () => {
+  it('restores the newline, so the next append is a line of its own', async () => {
+    const written = await writeEpisodes(['a', 'b']);
+    await truncate(file, (await stat(file)).size - 1);
+    const writer = await DatasetWriter.open(dir, INIT, { resume: true });
+    expect(writer.resumed).toEqual({ episodes: 2, truncated: null, problems: [] });
+    const third = await storedSyntheticRecord(writer.images, 2);
+    await writer.append(third);
+    await writer.close();
+    const problems: LineProblem[] = [];
+    expect(await collect(problems)).toEqual([...written, third]);
+    expect(problems).toEqual([]);
+    const body = await readFile(file, 'utf8');
+    expect(body.split('\n').map((line) => line.length > 0)).toEqual([true, true, true, false]);
+  });
+
+  it('keeps a complete record longer than 64 KiB', async () => {
+    const written = await writeEpisodes(['a', 'x'.repeat(LONG)]);
+    await truncate(file, (await stat(file)).size - 1);
+    const writer = await DatasetWriter.open(dir, INIT, { resume: true });
+    expect(writer.resumed).toEqual({ episodes: 2, truncated: null, problems: [] });
+    await writer.close();
+    expect(await collect()).toEqual(written);
+    expect((await readFile(file, 'utf8')).endsWith('}\n')).toBe(true);
+  });
+});
+
+describe('resuming a dataset with a torn last line', () => {
+  it('cuts a torn line longer than 64 KiB back to the previous newline', async () => {
+    const written = await writeEpisodes(['a', 'b', 'x'.repeat(LONG)]);
+    const body = await readFile(file);
+    const lastStart = body.subarray(0, body.length - 1).lastIndexOf(0x0a) + 1;
+    await truncate(file, body.length - 1000);
+    const writer = await DatasetWriter.open(dir, INIT, { resume: true });
+    expect(writer.resumed).toEqual({ episodes: 2, truncated: { line: 3, bytes: body.length - 1000 - lastStart }, problems: [] });
+    expect((await stat(file)).size).toBe(lastStart);
+    expect(writer.has('probe-v0', 2)).toBe(false);
+    const again = await storedSyntheticRecord(writer.images, 2);
+    await writer.append(again);
+    await writer.close();
+    expect(await collect()).toEqual([...written.slice(0, 2), again]);
+  });
+
+  it('cuts a torn line that follows a line longer than 64 KiB', async () => {
+    const written = await writeEpisodes(['x'.repeat(LONG), 'y'.repeat(LONG), 'c']);
+    const body = await readFile(file);
+    const lastStart = body.subarray(0, body.length - 1).lastIndexOf(0x0a) + 1;
+    await truncate(file, body.length - 10);
+    const writer = await DatasetWriter.open(dir, INIT, { resume: true });
+    expect(writer.resumed).toEqual({ episodes: 2, truncated: { line: 3, bytes: body.length - 10 - lastStart }, problems: [] });
+    await writer.close();
+    expect(await collect()).toEqual(written.slice(0, 2));
+  });
+
+  it('cuts a torn first line longer than 64 KiB to an empty file', async () => {
+    await writeEpisodes(['x'.repeat(LONG)]);
+    const size = (await stat(file)).size;
+    await truncate(file, size - 2);
+    const writer = await DatasetWriter.open(dir, INIT, { resume: true });
+    expect(writer.resumed).toEqual({ episodes: 0, truncated: { line: 1, bytes: size - 2 }, problems: [] });
+    expect((await stat(file)).size).toBe(0);
+    const record = await storedSyntheticRecord(writer.images, 0);
+    await writer.append(record);
+    await writer.close();
+    expect(await collect()).toEqual([record]);
+  });
+
+  it('numbers the torn line correctly after more than 1 MiB of episodes', async () => {
+    const answers = Array.from({ length: 12 }, (_, index) => String(index).repeat(LONG));
+    const written = await writeEpisodes([...answers, 'torn']);
+    expect((await stat(file)).size).toBeGreaterThan(1024 * 1024);
+    await truncate(file, (await stat(file)).size - 5);
+    const writer = await DatasetWriter.open(dir, INIT, { resume: true });
+    expect(writer.resumed?.truncated?.line).toBe(13);
+    expect(writer.resumed?.episodes).toBe(12);
+    await writer.close();
+    expect(await collect()).toEqual(written.slice(0, 12));
+  });
+
+  it('reports corrupt lines in the middle through onProblem and keeps them', async () => {
+    await writeEpisodes(['a', 'b']);
+    const lines = (await readFile(file, 'utf8')).split('\n');
+    await writeFile(file, [lines[0], '{"broken', lines[1], ''].join('\n'));
+    const seen: LineProblem[] = [];
+    const writer = await DatasetWriter.open(dir, INIT, { resume: true, onProblem: (problem) => seen.push(problem) });
+    expect(writer.resumed?.episodes).toBe(2);
+    expect(writer.resumed?.problems.map((problem) => problem.line)).toEqual([2]);
+    expect(seen).toEqual(writer.resumed?.problems);
+    await writer.close();
+    expect((await readFile(file, 'utf8')).split('\n')[1]).toBe('{"broken');
+  });
+});
+
+describe('resume checks', () => {
+  it('refuses different reward weights, naming each one', async () => {
+    await writeEpisodes(['a']);
+    const error = await mismatch({ ...INIT, rewards: { ...DEFAULT_REWARD_CONFIG, format: 0.5, toolUse: 0 } });
+    expect(error.message).toContain(
+      'reward weight format is 0.1 in the dataset, 0.5 now; reward weight toolUse is 0.2 in the dataset, 0 now',
+    );
+    expect(error.data).toEqual({
+      differences: ['reward weight format is 0.1 in the dataset, 0.5 now', 'reward weight toolUse is 0.2 in the dataset, 0 now'],
+    });
+  });
+
+  it('refuses a reward term present on one side only', async () => {
+    const extra = { ...DEFAULT_REWARD_CONFIG, novelty: 0.3 } as RewardConfig;
+    await writeEpisodes(['a'], { ...INIT, rewards: extra });
+    expect((await mismatch(INIT)).message).toContain('reward weight novelty is 0.3 in the dataset, undefined now');
+    await rm(dir, { recursive: true, force: true });
+    await writeEpisodes(['a']);
+    expect((await mismatch({ ...INIT, rewards: extra })).message).toContain('reward weight novelty is undefined in the dataset, 0.3 now');
+  });
+
+  it('refuses a different prompt format', async () => {
+    await writeEpisodes(['a']);
+    const error = await mismatch({ ...INIT, format: 'openai' });
+    expect(error.message).toBe(
+      `Cannot resume ${dir}: the run differs from the dataset (format is hermes in the dataset, openai now). Use the same settings or choose another --out.`,
+    );
+  });
+
+  it('refuses each changed field of an env, showing the values of short ones', async () => {
+    await writeEpisodes(['a']);
+    const changed = (env: Partial<ManifestEnv>) => mismatch({ ...INIT, envs: { 'probe-v0': { ...PROBE_ENV, ...env } } });
+    expect((await changed({ maxTurns: 6 })).data).toEqual({ differences: ['probe-v0 maxTurns differs (4 vs 6)'] });
+    expect((await changed({ answers: false })).data).toEqual({ differences: ['probe-v0 answers differs (true vs false)'] });
+    expect((await changed({ instructions: 'Other.' })).data).toEqual({ differences: ['probe-v0 instructions differs'] });
+    expect((await changed({ options: { size: 9, layout: { rows: 2, columns: 3 } } })).data).toEqual({
+      differences: ['probe-v0 options differs ({"layout":{"columns":3,"rows":2},"size":8} vs {"layout":{"columns":3,"rows":2},"size":9})'],
+    });
+    const tool = { name: 'zoom', description: 'Zoom.', parameters: { type: 'object', properties: {} } };
+    expect((await changed({ tools: [tool] as ManifestEnv['tools'] })).data).toEqual({ differences: ['probe-v0 tools differs'] });
+  });
+
+  it('accepts options written in another key order, at every depth', async () => {
+    await writeEpisodes(['a']);
+    const reordered: ManifestEnv = { ...PROBE_ENV, options: { layout: { columns: 3, rows: 2 }, size: 8 } };
+    const writer = await DatasetWriter.open(dir, { ...INIT, envs: { 'probe-v0': reordered } }, { resume: true });
+    expect(writer.resumed?.episodes).toBe(1);
+    await writer.close();
+  });
+
+  it('lists every difference at once', async () => {
+    await writeEpisodes(['a']);
+    const error = await mismatch({ ...INIT, policy: 'random', format: 'openai', envs: { 'probe-v0': { ...PROBE_ENV, version: 2 } } });
+    expect(error.data).toEqual({
+      differences: [
+        'policy is "scripted" in the dataset, "random" now',
+        'format is hermes in the dataset, openai now',
+        'probe-v0 version differs (0 vs 2)',
+      ],
+    });
+  });
+});
+
+describe('resuming with envs the dataset does not have yet', () => {
+  const OTHER: ManifestEnv = { ...PROBE_ENV, version: 3, instructions: 'Another env.', options: {} };
+
+  it('adds the new env to the manifest and keeps the existing ones', async () => {
+    await writeEpisodes(['a']);
+    const before = await readManifest(dir);
+    const writer = await DatasetWriter.open(dir, { ...INIT, envs: { 'other-v3': OTHER }, seeds: [5, 6] }, { resume: true });
+    expect(writer.manifest().envs).toEqual({ 'probe-v0': PROBE_ENV, 'other-v3': OTHER });
+    expect((await readManifest(dir))?.envs).toEqual({ 'probe-v0': PROBE_ENV, 'other-v3': OTHER });
+    const record = await storedSyntheticRecord(writer.images, 5, { env: 'other-v3', envVersion: 3 });
+    await writer.append(record);
+    const manifest = await writer.close();
+    expect(manifest.envs).toEqual({ 'probe-v0': PROBE_ENV, 'other-v3': OTHER });
+    expect(manifest.createdAt).toBe(before?.createdAt);
+    expect(manifest.seeds).toEqual([
+      { start: 0, count: 3 },
+      { start: 5, count: 2 },
+    ]);
+    expect(manifest.counts.episodes).toBe(2);
+    expect(writer.has('other-v3', 5)).toBe(true);
+    expect(writer.has('probe-v0', 5)).toBe(false);
+  });
+
+  it('keeps the manifest envs when the run names both', async () => {
+    await writeEpisodes(['a']);
+    const writer = await DatasetWriter.open(dir, { ...INIT, envs: { 'probe-v0': PROBE_ENV, 'other-v3': OTHER } }, { resume: true });
+    const manifest = await writer.close();
+    expect(Object.keys(manifest.envs).sort()).toEqual(['other-v3', 'probe-v0']);
+  });
+});
+
+describe('DatasetWriter bookkeeping', () => {
+  it('counts rollouts, successes, invalid actions and distinct images, also across a resume', async () => {
+    const writer = await DatasetWriter.open(dir, INIT);
+    const first = await storedSyntheticRecord(writer.images, 0, { success: true, score: 1 });
+    const second = await storedSyntheticRecord(writer.images, 0, {
+      counts: { turns: 1, toolCalls: 1, invalidActions: 1 },
+    });
+    await writer.append(first);
+    await writer.append(second);
+    expect(writer.countOf('probe-v0', 0)).toBe(2);
+    expect(writer.countOf('probe-v0', 1)).toBe(0);
+    expect(writer.counts).toEqual({ episodes: 2, successes: 1, invalidActions: 1, images: 2 });
+    await writer.close();
+    const resumed = await DatasetWriter.open(dir, INIT, { resume: true });
+    expect(resumed.counts).toEqual({ episodes: 2, successes: 1, invalidActions: 1, images: 2 });
+    expect(resumed.countOf('probe-v0', 0)).toBe(2);
+    expect(resumed.manifest().counts).toEqual({ episodes: 2, successes: 1, invalidActions: 1, images: 2 });
+    await resumed.close();
+    expect(recordImages(first)).toEqual(new Set(recordImages(second)));
+    expect(recordImages(first).size).toBe(2);
+  });
+
+  it('does not rewrite the manifest before manifestEvery appends or 10 s', async () => {
+    const writer = await DatasetWriter.open(dir, INIT, { manifestEvery: 3 });
+    await writer.append(await storedSyntheticRecord(writer.images, 0));
+    await writer.append(await storedSyntheticRecord(writer.images, 1));
+    expect((await readManifest(dir))?.counts.episodes).toBe(0);
+    await writer.append(await storedSyntheticRecord(writer.images, 2));
+    expect((await readManifest(dir))?.counts.episodes).toBe(3);
+    await writer.append(await storedSyntheticRecord(writer.images, 3));
+    expect((await readManifest(dir))?.counts.episodes).toBe(3);
+    const closed = await writer.close();
+    expect(closed.counts.episodes).toBe(4);
+    expect(await writer.close()).toEqual(closed);
+    expect((await readdir(dir)).sort()).toEqual(['images', 'manifest.json', 'trajectories.jsonl']);
+  });
+
+  it('refuses a manifestEvery that is not a positive integer', async () => {
+    for (const manifestEvery of [0, -1, 1.5, Number.NaN]) {
+      await expect(DatasetWriter.open(dir, INIT, { manifestEvery })).rejects.toThrow(
+        `manifestEvery must be a positive integer, got ${manifestEvery}.`,
+      );
+    }
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('starts afresh, without resume, in a dataset that holds no episodes', async () => {
+    await writeFile(file, '');
+    const writer = await DatasetWriter.open(dir, INIT);
+    expect(writer.resumed).toBeNull();
+    await writer.append(await storedSyntheticRecord(writer.images, 0));
+    await writer.close();
+    expect((await collect()).map((record) => record.seed)).toEqual([0]);
+  });
+
+  it('starts afresh in a folder holding only a manifest', async () => {
+    await writeEpisodes(['a']);
+    await rm(file);
+    await rm(join(dir, 'images'), { recursive: true });
+    const writer = await DatasetWriter.open(dir, { ...INIT, policy: 'other' });
+    expect(writer.manifest().policy).toBe('other');
+    await writer.close();
+    expect((await readManifest(dir))?.policy).toBe('other');
+  });
+
+  it('creates a missing folder and refuses one holding other files', async () => {
+    const nested = join(dir, 'a', 'b');
+    const writer = await DatasetWriter.open(nested, INIT);
+    expect(writer.dir).toBe(nested);
+    expect(writer.manifest()).toMatchObject({ policy: 'scripted', format: 'hermes', seeds: [{ start: 0, count: 3 }] });
+    await writer.close();
+    const error = await DatasetWriter.open(join(dir, 'a'), INIT).catch((caught: unknown) => caught);
+    expect((error as GymError).code).toBe('output-not-empty');
+  });
+
+  it('refuses to write a manifest that fails its schema', async () => {
+    const error = await DatasetWriter.open(dir, { ...INIT, policy: '' }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toMatch(/^The dataset manifest is not valid: .*policy/);
+  });
+
+  it('builds an env entry from a spec, with options and a turn limit', () => {
+    expect(manifestEnv(PROBE_SPEC, [])).toEqual({
+      version: 0,
+      options: {},
+      instructions: PROBE_SPEC.instructions,
+      answers: true,
+      maxTurns: 4,
+      tools: [],
+    });
+    expect(manifestEnv(PROBE_SPEC, [], { options: { size: 3 }, maxTurns: 9 })).toMatchObject({ options: { size: 3 }, maxTurns: 9 });
+  });
+});
