@@ -10,6 +10,7 @@ const BENCHES: Record<string, () => Promise<BenchRun>> = {
   sokoban: async () => (await import('./sokoban.js')).run,
   graph: async () => (await import('./graph.js')).run,
   'image-tools': async () => (await import('./image-tools.js')).run,
+  server: async () => (await import('./server.js')).run,
 };
 
 async function main(argv: readonly string[]): Promise<void> {
