@@ -71,3 +71,17 @@ export interface ManifestEnv {
   readonly maxTurns: number;
   readonly tools: readonly ToolSpec[];
 }
+
+/**
+ * The versions of what draws a dataset's images: sharp and the libvips it bundles (PNG encoding),
+ * and the packages whose files shape the pixels (the DejaVu fonts, opentype.js). Recorded in the
+ * manifest so a user can tell why image bytes differ between two installs.
+ */
+export interface RendererVersions {
+  /** The sharp package version. */
+  readonly sharp: string;
+  /** The libvips version sharp runs on. */
+  readonly libvips: string;
+  /** Other package versions by name, e.g. `dejavu-fonts-ttf`, `opentype.js`. */
+  readonly packages: Readonly<Record<string, string>>;
+}

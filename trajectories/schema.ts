@@ -2,7 +2,7 @@ import type { PromptFormat } from '../agents/policy.js';
 import type { InvalidReason } from '../core/env.js';
 import { compileSchema, type JsonSchema, type Validation } from '../core/schema.js';
 import type { RewardConfig } from '../rewards/terms.js';
-import { type EpisodeRecord, type ManifestEnv, TRAJECTORY_SCHEMA_VERSION } from './record.js';
+import { type EpisodeRecord, type ManifestEnv, type RendererVersions, TRAJECTORY_SCHEMA_VERSION } from './record.js';
 
 /**
  * JSON Schemas (draft 2020-12) of a dataset's files: one {@link EpisodeRecord} per line of
@@ -47,6 +47,8 @@ export interface DatasetManifest {
   /** The seeds requested, as ascending runs (`[]` when the caller did not say). */
   readonly seeds: readonly SeedSpan[];
   readonly counts: ManifestCounts;
+  /** What drew the images (absent in datasets made before it was recorded). */
+  readonly renderer?: RendererVersions;
 }
 
 const INVALID_REASON_SET: Record<InvalidReason, true> = {
@@ -303,6 +305,16 @@ export const MANIFEST_SCHEMA: JsonSchema = {
         additionalProperties: false,
       },
     },
+    renderer: {
+      type: 'object',
+      properties: {
+        sharp: { type: 'string' },
+        libvips: { type: 'string' },
+        packages: { type: 'object', additionalProperties: { type: 'string' } },
+      },
+      required: ['sharp', 'libvips', 'packages'],
+      additionalProperties: false,
+    },
     counts: {
       type: 'object',
       properties: {
@@ -342,8 +354,27 @@ export function validateManifest(value: unknown): Validation<DatasetManifest> {
   return compileSchema<DatasetManifest>(MANIFEST_SCHEMA).validate(value);
 }
 
-/** Turns a list of seeds into ascending runs (duplicates dropped). */
+/**
+ * The seeds `start` to `start + count - 1`, yielded one at a time and never held in memory;
+ * {@link compactSeeds} turns it into one span at once, whatever its length.
+ */
+export class SeedRange implements Iterable<number> {
+  readonly start: number;
+  readonly count: number;
+
+  constructor(start: number, count: number) {
+    this.start = start;
+    this.count = count;
+  }
+
+  *[Symbol.iterator](): Iterator<number> {
+    for (let offset = 0; offset < this.count; offset += 1) yield this.start + offset;
+  }
+}
+
+/** Turns a list of seeds into ascending runs (duplicates dropped); a {@link SeedRange} in constant time. */
 export function compactSeeds(seeds: Iterable<number>): SeedSpan[] {
+  if (seeds instanceof SeedRange) return seeds.count > 0 ? [{ start: seeds.start, count: seeds.count }] : [];
   const sorted = [...new Set(seeds)].sort((a, b) => a - b);
   const spans: { start: number; count: number }[] = [];
   for (const seed of sorted) {
