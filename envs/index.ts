@@ -6,3 +6,4 @@ import './maze/index.js';
 import './sokoban/index.js';
 import './graph/index.js';
 import './chart/index.js';
+import './drawing/index.js';
