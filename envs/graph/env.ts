@@ -141,7 +141,7 @@ const SPEC: EnvSpec = {
     description:
       'Navigate a text-attributed graph through look-up tools, never seeing it whole, to classify a node (its class hidden, some others visible), find a path between two nodes, or tell whether two nodes are linked (the edge, if any, hidden). Graphs are generated (a stochastic block model with some triadic closure, whose node texts draw words from per-class invented vocabularies, so text and structure both carry the class) or loaded from GML, node-link JSON, or an edge list with a node CSV.',
     tools:
-      'get_node(id): text, attributes, degree, and the class when visible. neighbors(id, hops=1|2, limit, offset): a page of the 1- or 2-hop neighbourhood in a fixed order (graph order, 1-hop first), with the total and the next offset; 2-hop entries name their link. search_nodes(query, k): BM25 ranking of node texts. render_subgraph(id, hops) (option render): a PNG drawing of the neighbourhood, ids written beside the nodes, visible classes as colours. answer(answer). Unknown ids give a tool error with close ids.',
+      'get_node(id): text, attributes, degree, and the class when visible. neighbors(id, hops=1|2, limit, offset): a page of the 1- or 2-hop neighbourhood in a fixed order (graph order, 1-hop first), with the total and the next offset; 2-hop entries name their link. search_nodes(query, k): BM25 ranking of node texts. render_subgraph(id, hops) (option render): a PNG drawing of the neighbourhood laid out radially by hop (1-hop nodes on an inner circle, 2-hop nodes on an outer one next to the neighbour they are reached through; at 2 hops only links between consecutive circles are drawn), each id on a halo beside its node and clear of every node and other id, visible classes as colours, and a caption with the counts that says when only the first 24 neighbours (16 at 2 hops) and 32 2-hop nodes are drawn. answer(answer). Unknown ids give a tool error with close ids.',
     observation:
       'Reset: one text naming the graph (size, classes, share of visible classes) and the task with its answer format. Steps: each tool returns text (render_subgraph also an image); StepInfo.data holds the same result as structured data for programs.',
     reward:
@@ -151,7 +151,10 @@ const SPEC: EnvSpec = {
     options:
       'task (classification|path|link|mixed, default mixed); generated graphs: nodes (200), classes (4), pIn (0.1), pOut (0.008), closure (0.1), wordsPerNode (12), textNoise (0.6); visibleFraction (0.3); maxPathLength (4); loaded graphs: graph (file path), format (auto|gml|node-link|edge-list), nodeFile (CSV for edge lists), classAttribute and textAttribute (auto, none, or an attribute name); render (false).',
     versionHistory:
-      'v0: first version: classification, path and link tasks on generated SBM graphs or loaded GML, node-link JSON and edge-list files.',
+      'v0: first version: classification, path and link tasks on generated SBM graphs or loaded GML, node-link JSON and edge-list files. ' +
+      'v0 render revision: render_subgraph draws a radial layout with a caption, labels clear of nodes and of each other, and no ' +
+      'links within a ring at 2 hops (images change); with render=true the oracle draws the neighbourhood it studies once per ' +
+      'episode (one more turn); text-only episodes are unchanged.',
   },
 };
 
@@ -208,7 +211,7 @@ export class GraphEnv extends ToolEnv<GraphState> {
   }
 
   protected override createOracle(state: GraphState): Oracle {
-    return createGraphOracle(briefOf(state));
+    return createGraphOracle(briefOf(state), { render: this.options.render });
   }
 }
 

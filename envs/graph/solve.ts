@@ -25,6 +25,12 @@ export interface GraphOracleOptions {
    * share of the first node's neighbours lie within two hops of the second.
    */
   readonly linkReach?: number;
+  /**
+   * Whether the env lists `render_subgraph`. When it does, the oracle draws the neighbourhood it is
+   * about to study once, before reading it through the text tools, so demonstrations show the
+   * visual tool in use.
+   */
+  readonly render?: boolean;
 }
 
 /** The public facts of a graph-v0 task, as its prompt states them. */
@@ -48,6 +54,8 @@ type Plan = Generator<OracleStep, OracleStep, StepInfo>;
  *   shortest one;
  * - link: the hidden edge is invisible, so it measures how close the two nodes are: the share of
  *   the first node's neighbours within two hops of the second (and their common neighbours).
+ * With `render`, it first draws the neighbourhood it studies (`render_subgraph`): the target's
+ * neighbours for classification, the first node two hops deep for path and link.
  */
 export function createGraphOracle(brief: OracleBrief, options: GraphOracleOptions = {}): Oracle {
   const settings: Required<GraphOracleOptions> = {
@@ -57,6 +65,7 @@ export function createGraphOracle(brief: OracleBrief, options: GraphOracleOption
     secondHopReads: options.secondHopReads ?? 8,
     searchReads: options.searchReads ?? 5,
     linkReach: options.linkReach ?? 0.3,
+    render: options.render ?? false,
   };
   const budget = { calls: 0, max: settings.maxCalls };
   const plan: Plan =
@@ -86,6 +95,18 @@ interface Budget {
 function call(budget: Budget, thought: string, name: string, args: Record<string, unknown>): OracleStep {
   budget.calls += 1;
   return { thought, action: { type: 'tool_call', name, arguments: args } };
+}
+
+/** Draws a neighbourhood with `render_subgraph` when the env has it; nothing otherwise. */
+function* look(
+  id: string,
+  hops: 1 | 2,
+  thought: string,
+  settings: Required<GraphOracleOptions>,
+  budget: Budget,
+): Generator<OracleStep, void, StepInfo> {
+  if (!settings.render || budget.calls >= budget.max) return;
+  yield call(budget, thought, 'render_subgraph', { id, hops });
 }
 
 function answer(thought: string, value: string): OracleStep {
@@ -174,6 +195,13 @@ function* classify(target: string, classes: readonly string[], settings: Require
     id: target,
   });
   const targetText = readToolData(first.data, 'get_node')?.text ?? '';
+  yield* look(
+    target,
+    1,
+    `Draw ${target}'s neighbours: the picture colours each one by its class where that class is visible, a first view of the vote.`,
+    settings,
+    budget,
+  );
   const read = new Set([target]);
   const votes = new Votes();
   const near = (yield* listAll(
@@ -262,6 +290,13 @@ function joined(from: Side, to: Side, meeting: string): string {
 function* findPath(source: string, target: string, settings: Required<GraphOracleOptions>, budget: Budget): Plan {
   const start = new Side(source);
   const end = new Side(target);
+  yield* look(
+    source,
+    2,
+    `Draw everything within two hops of ${source} to see how far ${target} might be, then list it to get the ids.`,
+    settings,
+    budget,
+  );
   start.addListing(
     yield* listAll(
       source,
@@ -311,6 +346,13 @@ function* findPath(source: string, target: string, settings: Required<GraphOracl
 }
 
 function* predictLink(source: string, target: string, settings: Required<GraphOracleOptions>, budget: Budget): Plan {
+  yield* look(
+    source,
+    2,
+    `Is ${source} linked to ${target}? Draw ${source}'s neighbourhood two hops deep to see how close ${target} sits.`,
+    settings,
+    budget,
+  );
   const near = (yield* listAll(
     source,
     1,

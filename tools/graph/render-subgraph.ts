@@ -13,13 +13,13 @@ export interface RenderSubgraphArgs {
 /**
  * `render_subgraph(id, hops)`: a picture of a node's neighbourhood for visual agents, with ids
  * written next to the nodes and visible classes as colours. Large neighbourhoods are cut to the
- * first nodes in graph order (the reply says how many were drawn).
+ * first nodes in graph order (the caption in the image and the reply say how many were drawn).
  */
 export function renderSubgraphTool(options: DrawOptions = {}): Tool<GraphToolState, RenderSubgraphArgs> {
   return {
     name: 'render_subgraph',
     description:
-      'Draw the neighbourhood of a node as an image: the node in the centre (thick outline), 1-hop neighbours on a circle around it, 2-hop ones outside, node ids written next to each node, visible classes as colours (legend at the bottom, white = not visible).',
+      'Draw the neighbourhood of a node as an image: the node in the centre (thick outline), 1-hop neighbours on a circle around it, 2-hop ones on an outer circle (at 2 hops, only links between consecutive circles are drawn), node ids written next to each node, visible classes as colours (legend at the bottom, white = not visible). A caption on top gives the counts and says when only the first nodes are drawn.',
     parameters: {
       type: 'object',
       properties: {
