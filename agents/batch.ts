@@ -1,9 +1,9 @@
-import { GymError } from '../core/errors.js';
+import { FormatError, GymError, ModelServerError } from '../core/errors.js';
 import type { ImageStore } from '../core/image-store.js';
 import { registry as defaultRegistry, type Registry } from '../core/registry.js';
 import type { GuardedEnv } from '../core/wrappers.js';
 import type { RewardConfig } from '../rewards/terms.js';
-import type { EpisodeRecord } from '../trajectories/record.js';
+import type { EpisodeRecord, StepRecord } from '../trajectories/record.js';
 import { runEpisode } from './episode.js';
 import type { Policy, PromptFormat } from './policy.js';
 import { ProgressBar, type ProgressReporter } from './progress.js';
@@ -16,8 +16,13 @@ export interface BatchOptions {
   readonly envOptions?: Readonly<Record<string, unknown>>;
   /** Overrides the env's turn limit. */
   readonly maxTurns?: number;
-  /** One episode per seed, handed to workers in this order. */
-  readonly seeds: readonly number[];
+  /**
+   * One episode per seed, handed to workers in this order. Any iterable: a generator streams
+   * seeds one at a time, so a batch of a billion seeds never holds them all.
+   */
+  readonly seeds: Iterable<number>;
+  /** How many seeds `seeds` yields, for the progress bar (an array's length by default). */
+  readonly total?: number;
   /** Makes one policy per worker (policies may keep per-episode state). */
   readonly createPolicy: () => Policy;
   /** Most episodes in flight at once (a positive integer). */
@@ -32,8 +37,13 @@ export interface BatchOptions {
    * here). The batch waits for it; if it throws, the batch stops and rethrows.
    */
   readonly onEpisode: (record: EpisodeRecord) => Promise<void>;
-  /** Told about each failed episode (policy or server fault); failures are counted, not fatal. */
-  readonly onError?: (seed: number, error: unknown) => void;
+  /**
+   * Told about each failed episode (policy or server fault) with the steps it had taken; failures
+   * are counted, not fatal. A returned promise is awaited (calls are queued one at a time, with
+   * `onEpisode`'s), so a recorder can write each failure down; if it rejects, the batch stops and
+   * rethrows.
+   */
+  readonly onError?: (seed: number, error: unknown, steps: readonly StepRecord[]) => unknown;
   /** A reporter; a {@link ProgressBar} on stderr by default; `false` for none. */
   readonly progress?: ProgressReporter | false;
   /**
@@ -41,6 +51,11 @@ export interface BatchOptions {
    * and the summary comes back with `stopped: true` (a second, hard stop is the caller's: exit).
    */
   readonly signal?: AbortSignal;
+  /**
+   * Cancels the episodes in flight (their model requests are aborted): they are neither delivered
+   * nor counted as failures, so a resumed run plays them again. Also stops new episodes.
+   */
+  readonly cancel?: AbortSignal;
   /** The registry to make envs from; the default registry by default. */
   readonly registry?: Registry;
 }
@@ -58,6 +73,8 @@ export interface BatchSummary {
   readonly meanTurns: number;
   /** Whether `signal` stopped the batch before every seed had started. */
   readonly stopped: boolean;
+  /** Seeds whose episodes `cancel` cut short (not delivered, not failures). */
+  readonly cancelled: readonly number[];
 }
 
 /**
@@ -76,8 +93,9 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
     throw new GymError('bad-concurrency', `concurrency must be a positive integer, got ${options.concurrency}.`);
   }
-  const seeds = options.seeds;
-  const workerCount = Math.min(options.concurrency, seeds.length);
+  const total = options.total ?? (Array.isArray(options.seeds) ? options.seeds.length : undefined);
+  const seeds = options.seeds[Symbol.iterator]();
+  const workerCount = total === undefined ? options.concurrency : Math.min(options.concurrency, total);
   const registry = options.registry ?? defaultRegistry;
   const makeOptions = {
     images: options.images,
@@ -99,6 +117,10 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const progress = options.progress === undefined ? new ProgressBar({ label: options.envId }) : options.progress;
   // The caller's signal stops new episodes; `stop` (fail fast, a broken writer) also cancels those in flight.
   const stop = new AbortController();
+  const cancelled: number[] = [];
+  const onCancel = (): void => stop.abort(options.cancel?.reason);
+  if (options.cancel?.aborted === true) onCancel();
+  options.cancel?.addEventListener('abort', onCancel, { once: true });
   const stopping = (): boolean => stop.signal.aborted || options.signal?.aborted === true;
   const failFastAfter = Math.max(3, workerCount);
   const failures: { seed: number; message: string }[] = [];
@@ -107,36 +129,64 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   let successes = 0;
   let turns = 0;
   let finished = 0;
-  let next = 0;
+  let taken = 0;
+  let exhausted = false;
+  const nextSeed = (): number | undefined => {
+    if (exhausted) return undefined;
+    const item = seeds.next();
+    if (item.done === true) {
+      exhausted = true;
+      return undefined;
+    }
+    taken += 1;
+    return item.value;
+  };
   let writes: Promise<void> = Promise.resolve();
   let fatal: { error: unknown } | undefined;
   let stoppedEarly = false;
 
-  const deliver = (record: EpisodeRecord): Promise<void> => {
-    const write = writes.then(() => options.onEpisode(record));
+  const deliver = (task: () => unknown): Promise<void> => {
+    const write = writes.then(async () => {
+      await task();
+    });
     writes = write.catch(() => undefined);
     return write;
   };
 
   const worker = async (env: GuardedEnv, policy: Policy): Promise<void> => {
-    while (!stopping() && next < seeds.length) {
-      const seed = seeds[next] as number;
-      next += 1;
+    for (;;) {
+      if (stopping()) return;
+      const seed = nextSeed();
+      if (seed === undefined) return;
       let record: EpisodeRecord;
+      const steps: StepRecord[] = [];
       try {
         record = await runEpisode(env, policy, {
           seed,
           images: options.images,
           signal: stop.signal,
+          onStep: (step) => steps.push(step),
           ...(options.format === undefined ? {} : { format: options.format }),
           ...(options.rewards === undefined ? {} : { rewards: options.rewards }),
         });
       } catch (error) {
-        if (stop.signal.aborted) return;
+        if (stop.signal.aborted) {
+          if (options.cancel?.aborted === true) cancelled.push(seed);
+          return;
+        }
         firstError ??= error;
         failures.push({ seed, message: error instanceof Error ? error.message : String(error) });
-        options.onError?.(seed, error);
-        if (progress !== false) progress.tick({ seed, completed: false, success: false, turns: 0 });
+        if (options.onError !== undefined) {
+          const onError = options.onError;
+          try {
+            await deliver(() => onError(seed, error, steps));
+          } catch (recordError) {
+            fatal ??= { error: recordError };
+            stop.abort(recordError);
+            return;
+          }
+        }
+        if (progress !== false) progress.tick({ seed, completed: false, success: false, turns: steps.length });
         if (finished === 0 && failures.length >= failFastAfter && !stop.signal.aborted) {
           stoppedEarly = true;
           stop.abort(new GymError('batch-failed', 'every episode so far failed'));
@@ -145,7 +195,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
       }
       finished += 1;
       try {
-        await deliver(record);
+        await deliver(() => options.onEpisode(record));
       } catch (error) {
         fatal ??= { error };
         stop.abort(error);
@@ -158,7 +208,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     }
   };
 
-  if (progress !== false) progress.start(seeds.length);
+  if (progress !== false) progress.start(total ?? 0);
   try {
     await Promise.all(
       envs.map((env, index) =>
@@ -169,15 +219,18 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
       ),
     );
   } finally {
+    options.cancel?.removeEventListener('abort', onCancel);
     if (progress !== false) progress.finish();
     await closeAll(envs);
   }
   if (fatal !== undefined) throw fatal.error;
-  if (stoppedEarly || (episodes === 0 && failures.length > 0)) {
+  if (stoppedEarly || (episodes === 0 && failures.length > 0 && options.cancel?.aborted !== true)) {
+    const unstarted = total === undefined ? 'the rest never started' : `${total - taken} never started`;
     const what = stoppedEarly
-      ? `The first ${failures.length} episodes of ${options.envId} to end all failed, so the batch stopped (${seeds.length - next} never started)`
+      ? `The first ${failures.length} episodes of ${options.envId} to end all failed, so the batch stopped (${unstarted})`
       : `All ${failures.length} episodes of ${options.envId} failed`;
-    throw new GymError('batch-failed', `${what}; first error: ${failures[0]?.message}. Check the policy or the model server.`, {
+    const first = (failures[0]?.message ?? '').replace(/[.\s]+$/, '');
+    throw new GymError('batch-failed', `${what}; first error: ${first}.${failureHint(firstError)}`, {
       cause: firstError,
       data: { failures, episodes },
     });
@@ -188,8 +241,17 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     failures,
     durationMs: Math.round(performance.now() - started),
     meanTurns: episodes === 0 ? 0 : turns / episodes,
-    stopped: next < seeds.length,
+    stopped: total === undefined ? !exhausted : taken < total || cancelled.length > 0,
+    cancelled,
   };
+}
+
+/** What to check after a batch in which every episode failed, by the kind of the first error. */
+function failureHint(error: unknown): string {
+  if (error instanceof ModelServerError) return ' Check that the model server is up and serves the model.';
+  if (error instanceof FormatError) return '';
+  if (error instanceof GymError) return ' Check the env options and the policy.';
+  return ' Check the policy.';
 }
 
 async function closeAll(envs: readonly GuardedEnv[]): Promise<void> {

@@ -2,9 +2,10 @@ import type { Content } from '../core/content.js';
 import type { InvalidReason, StepInfo } from '../core/env.js';
 import type { ImageStore } from '../core/image-store.js';
 import type { GuardedEnv } from '../core/wrappers.js';
+import { computePresetRewards } from '../rewards/presets.js';
 import { computeRewards, DEFAULT_REWARD_CONFIG, type RewardConfig } from '../rewards/terms.js';
 import { type EpisodeRecord, type StepRecord, TRAJECTORY_SCHEMA_VERSION } from '../trajectories/record.js';
-import { parseModelOutput } from './parse.js';
+import { dialect } from './dialects/index.js';
 import type { Policy, PolicyContext, PromptFormat, Turn } from './policy.js';
 
 /** Options of {@link runEpisode}. */
@@ -15,7 +16,11 @@ export interface EpisodeOptions {
   /** How tools are presented to the policy; the policy's own `format`, else `hermes`, by default. */
   readonly format?: PromptFormat;
   readonly rewards?: RewardConfig;
+  /** A named reward preset (`rewards/presets.ts`) that computes the total instead of the weights. */
+  readonly rewardPreset?: string;
   readonly signal?: AbortSignal;
+  /** Told about each step as soon as it is taken (a batch keeps them to record a failed episode's progress). */
+  readonly onStep?: (step: StepRecord) => void;
 }
 
 /**
@@ -51,13 +56,13 @@ export async function runEpisode(env: GuardedEnv, policy: Policy, options: Episo
     const policyStart = performance.now();
     const output = await policy.act(context());
     const envStart = performance.now();
-    const action = parseModelOutput(output);
+    const action = dialect(format).parse(output);
     const result = await env.step(action);
     const envEnd = performance.now();
     const invalid = result.info.invalid ?? null;
     if (invalid !== null) invalidReasons.push(invalid.reason);
     envReward += result.reward;
-    steps.push({
+    const step: StepRecord = {
       turn: result.info.turn,
       output,
       action,
@@ -68,7 +73,9 @@ export async function runEpisode(env: GuardedEnv, policy: Policy, options: Episo
       invalid,
       ...(result.info.extra === undefined ? {} : { extra: result.info.extra }),
       timing: { policyMs: round(envStart - policyStart), envMs: round(envEnd - envStart) },
-    });
+    };
+    steps.push(step);
+    options.onStep?.(step);
     turns.push({ output, action, observation: result.observation });
     last = { observation: result.observation, info: result.info };
     final = result;
@@ -76,10 +83,19 @@ export async function runEpisode(env: GuardedEnv, policy: Policy, options: Episo
   const success = final.terminated && final.info.success === true;
   const score = final.terminated ? (final.info.score ?? (success ? 1 : 0)) : 0;
   const counters = env.episode;
-  const rewards = computeRewards(
-    { success, score, turns: counters.turns, maxTurns: env.maxTurns, toolCalls: counters.toolCalls, invalidReasons, envReward },
-    options.rewards ?? DEFAULT_REWARD_CONFIG,
-  );
+  const outcome = {
+    success,
+    score,
+    turns: counters.turns,
+    maxTurns: env.maxTurns,
+    toolCalls: counters.toolCalls,
+    invalidReasons,
+    envReward,
+  };
+  const rewards =
+    options.rewardPreset === undefined
+      ? computeRewards(outcome, options.rewards ?? DEFAULT_REWARD_CONFIG)
+      : computePresetRewards(outcome, options.rewardPreset);
   return {
     schemaVersion: TRAJECTORY_SCHEMA_VERSION,
     env: env.spec.id,

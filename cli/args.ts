@@ -18,10 +18,32 @@ export type ParsedCommand<T extends Options> = ReturnType<
 /** Parses a command's arguments strictly; unknown flags are usage errors that name the valid ones. */
 export function parseCommand<T extends Options>(argv: readonly string[], options: T, usage: string): ParsedCommand<T> {
   try {
-    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+    return parseArgs({ args: attachNegativeNumbers(argv, options), options, allowPositionals: true, strict: true });
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\n\n${usage}`);
   }
+}
+
+const NEGATIVE_NUMBER = /^-(\d|\.\d)/;
+
+/**
+ * Joins a string flag and a following negative number (`--seed -5`) into `--seed=-5`, which
+ * `parseArgs` would otherwise reject as ambiguous; the flag's own check then judges the value.
+ */
+export function attachNegativeNumbers(argv: readonly string[], options: Options): string[] {
+  const result: string[] = [];
+  for (let index = 0; index < argv.length; index += 1) {
+    const argument = argv[index] as string;
+    const next = argv[index + 1];
+    const name = argument.startsWith('--') && !argument.includes('=') ? argument.slice(2) : undefined;
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && NEGATIVE_NUMBER.test(next)) {
+      result.push(`${argument}=${next}`);
+      index += 1;
+    } else {
+      result.push(argument);
+    }
+  }
+  return result;
 }
 
 /** Reads `key=value` pairs (from repeated `--option`) into an object of strings. */

@@ -1,7 +1,6 @@
-import { GymError, ValidationError } from '../core/errors.js';
 import '../envs/index.js';
 import '../tools/index.js';
-import { UsageError } from './args.js';
+import { EXIT, reportError } from './errors.js';
 
 const USAGE = `thinkgym — a gym for agents that think with images, videos and graphs
 
@@ -31,29 +30,28 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./commands/serve.js')).serveCommand,
 };
 
-/** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 usage). */
+/**
+ * Runs the CLI; returns the exit code (0 ok, 1 failure, 2 usage, 130 interrupted). Every error a
+ * command throws is reported here, as one line (see {@link reportError}); `THINKGYM_DEBUG=1` adds
+ * the stack trace.
+ */
 export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     console.log(USAGE);
-    return name === undefined ? 2 : 0;
+    return name === undefined ? EXIT.usage : EXIT.ok;
   }
   const load = COMMANDS[name];
   if (load === undefined) {
     console.error(`Unknown command "${name}".\n\n${USAGE}`);
-    return 2;
+    return EXIT.usage;
   }
   try {
     return await (await load())(rest);
   } catch (error) {
-    if (error instanceof UsageError) {
-      console.error(error.message);
-      return 2;
-    }
-    if (error instanceof ValidationError || error instanceof GymError) {
-      console.error(`error: ${error.message}`);
-      return 1;
-    }
-    throw error;
+    const report = reportError(error);
+    console.error(report.message);
+    if (process.env.THINKGYM_DEBUG === '1' && error instanceof Error) console.error(error.stack);
+    return report.exitCode;
   }
 }

@@ -1,5 +1,6 @@
 import type { InvalidReason } from '../core/env.js';
 import { DirectoryImageStore } from '../core/image-store.js';
+import { type FailureSummary, failureKey, readFailures } from './failures.js';
 import { type LineProblem, readEpisodes, readManifest } from './reader.js';
 import type { EpisodeRecord } from './record.js';
 import { type DatasetManifest, INVALID_REASONS } from './schema.js';
@@ -45,6 +46,18 @@ export interface DatasetSummary {
   readonly images: { readonly referenced: number; readonly present: number; readonly missing: readonly string[] };
   /** Corrupt lines (skipped). */
   readonly problems: readonly LineProblem[];
+  /**
+   * Episodes that failed with an error (from `failures.jsonl`): how many failure lines, of how
+   * many env + seed pairs, and how many of those still have no episode (`--resume` retries them).
+   */
+  readonly failures: {
+    readonly failures: number;
+    readonly seeds: number;
+    readonly outstanding: number;
+    readonly byCode: Readonly<Record<string, number>>;
+    readonly first: FailureSummary['first'];
+    readonly badLines: readonly number[];
+  };
 }
 
 class Accumulator {
@@ -101,6 +114,8 @@ const MISSING_LISTED = 20;
  */
 export async function summarizeDataset(dir: string): Promise<DatasetSummary> {
   const manifest = await readManifest(dir);
+  const failed = await readFailures(dir);
+  const outstanding = new Set(failed?.seeds ?? []);
   const all = new EnvAccumulator();
   const toolCalls = new Accumulator();
   const envs = new Map<string, EnvAccumulator>();
@@ -112,6 +127,7 @@ export async function summarizeDataset(dir: string): Promise<DatasetSummary> {
   const stream = readEpisodes(dir);
   for await (const record of stream) {
     all.add(record);
+    outstanding.delete(failureKey(record.env, record.seed));
     toolCalls.add(record.counts.toolCalls);
     let env = envs.get(record.env);
     if (env === undefined) {
@@ -158,6 +174,14 @@ export async function summarizeDataset(dir: string): Promise<DatasetSummary> {
     envs: Object.fromEntries([...envs].sort(([a], [b]) => a.localeCompare(b)).map(([id, env]) => [id, env.summary()])),
     images: { referenced: images.size, present, missing: missing.slice(0, MISSING_LISTED) },
     problems: stream.problems,
+    failures: {
+      failures: failed?.failures ?? 0,
+      seeds: failed?.seeds.size ?? 0,
+      outstanding: outstanding.size,
+      byCode: failed?.byCode ?? {},
+      first: failed?.first ?? [],
+      badLines: failed?.badLines ?? [],
+    },
   };
 }
 
@@ -168,6 +192,12 @@ export function formatSummary(summary: DatasetSummary): string {
   lines.push(`dataset  ${summary.dir}`);
   if (manifest === null) lines.push('manifest (none)');
   else lines.push(`policy   ${manifest.policy}  format ${manifest.format}  updated ${manifest.updatedAt}`);
+  if (manifest?.renderer !== undefined) {
+    const packages = Object.entries(manifest.renderer.packages).map(([name, version]) => `${name} ${version}`);
+    lines.push(
+      `renderer sharp ${manifest.renderer.sharp}  libvips ${manifest.renderer.libvips}${packages.length > 0 ? `  ${packages.join('  ')}` : ''}`,
+    );
+  }
   lines.push(
     `episodes ${summary.episodes}  success ${summary.successes} (${percent(summary.successRate)})  terminated ${summary.terminated}  truncated ${summary.truncated}`,
   );
@@ -186,6 +216,17 @@ export function formatSummary(summary: DatasetSummary): string {
   lines.push(
     `images   ${summary.images.referenced} referenced, ${summary.images.present} present${missing > 0 ? `, ${missing} MISSING` : ''}`,
   );
+  const failures = summary.failures;
+  if (failures.failures > 0 || failures.badLines.length > 0) {
+    const codes = Object.entries(failures.byCode).map(([code, count]) => `${code} ${count}`);
+    lines.push(
+      `failed   ${failures.failures} (${failures.seeds} seeds, ${failures.outstanding} not yet played again${codes.length > 0 ? `; ${codes.join(', ')}` : ''}); see failures.jsonl, --resume retries them`,
+    );
+    for (const failure of failures.first) {
+      lines.push(`  ${failure.env} seed ${failure.seed} after ${failure.turns} turn(s): ${failure.message}`);
+    }
+    if (failures.badLines.length > 0) lines.push(`  unreadable failures.jsonl line(s): ${failures.badLines.slice(0, 10).join(', ')}`);
+  }
   const envRows = Object.entries(summary.envs);
   if (envRows.length > 0) {
     lines.push('');

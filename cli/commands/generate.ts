@@ -1,3 +1,4 @@
+import { rm, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { runBatch } from '../../agents/batch.js';
 import { OpenAIPolicy } from '../../agents/policies/openai.js';
@@ -8,9 +9,16 @@ import { ProgressBar } from '../../agents/progress.js';
 import { GymError } from '../../core/errors.js';
 import { registry, validateEnvOptions } from '../../core/registry.js';
 import { toToolSpec } from '../../core/tool.js';
+import type { GuardedEnv } from '../../core/wrappers.js';
 import { DEFAULT_REWARD_CONFIG, type RewardConfig } from '../../rewards/terms.js';
+import { FAILURES_FILE, FailureLog, failureError } from '../../trajectories/failures.js';
+import { readManifest } from '../../trajectories/reader.js';
+import type { RendererVersions } from '../../trajectories/record.js';
+import { rendererVersions } from '../../trajectories/renderer-versions.js';
+import { SeedRange } from '../../trajectories/schema.js';
 import { DatasetWriter } from '../../trajectories/writer.js';
 import { integerFlag, parseCommand, parseKeyValues, UsageError } from '../args.js';
+import { EXIT } from '../errors.js';
 
 const USAGE = `Usage: thinkgym generate --env <id> --out <dir> [options]
 
@@ -23,7 +31,8 @@ const USAGE = `Usage: thinkgym generate --env <id> --out <dir> [options]
   --concurrency N      episodes in flight at once (default 4)
   --format F           hermes (tool calls in text, default) | openai (native tool_calls)
   --max-turns N        override the env's turn limit
-  --resume             continue an interrupted run: seeds already written are skipped
+  --resume             continue an interrupted run: seeds already written are skipped, failed ones retried
+  --allow-failures     exit 0 even when some episodes failed (they are listed in failures.jsonl)
   --reward key=value   reward weight, repeatable (accuracy, format, invalidCall, toolUse, efficiency, env)
   --quiet              no progress bar
  openai policy (any OpenAI-compatible server: vLLM, SGLang, Ollama, OpenAI):
@@ -31,7 +40,12 @@ const USAGE = `Usage: thinkgym generate --env <id> --out <dir> [options]
   --model NAME         served model name (or THINKGYM_MODEL)
   --api-key KEY        bearer token (or OPENAI_API_KEY)
   --mode M             native (tools/tool_calls, default with --format openai) | text (Hermes tags)
-  --temperature T      sampling temperature (default 0.7)`;
+  --temperature T      sampling temperature (default 0.7)
+  --timeout S          seconds to wait for one model answer before retrying it (default 120)
+  --retries N          retries of a request after a timeout, network error, 429 or 5xx (default 4)
+
+Exit codes: 0 done, 1 an error or failed episodes (see failures.jsonl), 2 a usage mistake,
+130 stopped by Ctrl-C (a second Ctrl-C stops at once; --resume finishes the run).`;
 
 const FLAGS = {
   env: { type: 'string' },
@@ -51,6 +65,9 @@ const FLAGS = {
   'api-key': { type: 'string' },
   mode: { type: 'string' },
   temperature: { type: 'string' },
+  timeout: { type: 'string' },
+  retries: { type: 'string' },
+  'allow-failures': { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
 
@@ -74,64 +91,169 @@ export async function generate(argv: readonly string[]): Promise<number> {
   const envOptions = parseKeyValues(values.option);
   const createPolicy = policyFactory(values, format);
 
-  // Validate the env and its options before touching the output directory.
+  // Validate the env, its options and its files (one reset loads a level or graph file) before
+  // touching the output directory, so a bad file is reported once and leaves nothing behind.
   const probe = await registry.makeEnv(envId, { options: envOptions, ...(maxTurns === undefined ? {} : { maxTurns }) });
-  const spec = probe.spec;
-  const manifestEnv = {
-    version: spec.version,
-    options: validateEnvOptions(spec, envOptions),
-    instructions: spec.instructions,
-    answers: spec.answers,
-    maxTurns: probe.maxTurns,
-    tools: probe.tools.map(toToolSpec),
-  };
-  await probe.close();
+  const manifestEnv = await describeEnv(probe, envOptions, firstSeed);
   const policyName = createPolicy().name;
-  const seeds = Array.from({ length: episodes }, (_, index) => firstSeed + index);
-  const writer = await DatasetWriter.open(
-    out,
-    { envs: { [envId]: manifestEnv }, policy: policyName, format, rewards, seeds },
-    { resume: values.resume === true },
-  );
-  const pending = seeds.filter((seed) => !writer.has(envId, seed));
-  if (pending.length < seeds.length)
-    console.error(`resuming: ${seeds.length - pending.length} of ${seeds.length} episodes already written`);
-
-  const controller = new AbortController();
-  const stop = (): void => {
-    if (!controller.signal.aborted) console.error('\nstopping: finishing episodes in flight, every finished episode is kept…');
-    controller.abort();
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const renderer = await rendererVersions();
+  if (values.resume === true) await checkResume(out, envId, renderer);
+  const existed = await exists(out);
+  const seeds = new SeedRange(firstSeed, episodes);
+  let writer: DatasetWriter;
+  try {
+    writer = await DatasetWriter.open(
+      out,
+      { envs: { [envId]: manifestEnv }, policy: policyName, format, rewards, seeds, renderer },
+      { resume: values.resume === true },
+    );
+  } catch (error) {
+    if (!existed) await rm(out, { recursive: true, force: true }).catch(() => undefined);
+    throw error;
+  }
+  const already = writer.writtenIn(envId, firstSeed, episodes);
+  if (already > 0) console.error(`resuming: ${already} of ${episodes} episodes already written`);
+  const failures = new FailureLog(out);
+  const interrupt = interruptHandler();
   try {
     const summary = await runBatch({
       envId,
       envOptions,
       ...(maxTurns === undefined ? {} : { maxTurns }),
-      seeds: pending,
+      seeds: pendingSeeds(writer, envId, firstSeed, episodes),
+      total: episodes - already,
       createPolicy,
       concurrency,
       images: writer.images,
       format,
       rewards,
       onEpisode: (record) => writer.append(record),
-      onError: (seed, error) => console.error(`\nseed ${seed} failed: ${(error as Error).message}`),
+      onError: async (seed, error, steps) => {
+        console.error(`\nseed ${seed} failed after ${steps.length} turn(s): ${(error as Error).message}`);
+        await failures.append({
+          schemaVersion: 1,
+          env: envId,
+          envVersion: manifestEnv.version,
+          seed,
+          policy: policyName,
+          format,
+          error: failureError(error),
+          turns: steps.length,
+          steps,
+          failedAt: new Date().toISOString(),
+        });
+      },
       progress: values.quiet === true ? false : new ProgressBar({ label: envId }),
-      signal: controller.signal,
+      signal: interrupt.signal,
+      cancel: interrupt.signal,
     });
     const rate = summary.episodes === 0 ? 0 : (100 * summary.successes) / summary.episodes;
+    const failed = summary.failures.length;
     console.log(
       `wrote ${summary.episodes} episodes to ${out} in ${(summary.durationMs / 1000).toFixed(1)} s — success ${rate.toFixed(1)}%, mean turns ${summary.meanTurns.toFixed(1)}` +
-        (summary.failures.length > 0 ? `, ${summary.failures.length} failed (see above)` : ''),
+        (failed > 0 ? `, ${failed} failed (recorded in ${FAILURES_FILE}; --resume plays them again)` : ''),
     );
-    if (summary.stopped) console.log(`stopped early; rerun the same command with --resume to finish the remaining seeds.`);
-    return summary.failures.length > 0 && summary.episodes === 0 ? 1 : 0;
+    if (interrupt.signal.aborted) {
+      console.log('stopped early; rerun the same command with --resume to finish the remaining seeds.');
+      return interrupt.exitCode();
+    }
+    if (failed > 0 && values['allow-failures'] !== true) {
+      console.error(
+        `error: ${failed} episode(s) failed, so the dataset is incomplete; see ${FAILURES_FILE}, fix the cause and rerun with --resume (or pass --allow-failures to accept it).`,
+      );
+      return EXIT.failure;
+    }
+    return EXIT.ok;
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    interrupt.dispose();
+    await failures.close();
     await writer.close();
   }
+}
+
+/** The manifest entry of the env, after one reset with the first seed has loaded its files. */
+async function describeEnv(probe: GuardedEnv, envOptions: Readonly<Record<string, string>>, seed: number) {
+  try {
+    await probe.reset({ seed });
+    const spec = probe.spec;
+    return {
+      version: spec.version,
+      options: validateEnvOptions(spec, envOptions),
+      instructions: spec.instructions,
+      answers: spec.answers,
+      maxTurns: probe.maxTurns,
+      tools: probe.tools.map(toToolSpec),
+    };
+  } finally {
+    await probe.close();
+  }
+}
+
+/** The seeds of the run not yet written, one at a time (a billion seeds are never held at once). */
+function* pendingSeeds(writer: DatasetWriter, envId: string, firstSeed: number, episodes: number): Generator<number> {
+  for (let seed = firstSeed; seed < firstSeed + episodes; seed += 1) if (!writer.has(envId, seed)) yield seed;
+}
+
+/** Refuses to resume a dataset of another env; warns when its images were drawn by other renderer versions. */
+async function checkResume(out: string, envId: string, renderer: RendererVersions): Promise<void> {
+  const manifest = await readManifest(out).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  });
+  if (manifest === null) return;
+  const envs = Object.keys(manifest.envs);
+  if (envs.length > 0 && !envs.includes(envId)) {
+    throw new GymError(
+      'dataset-env-mismatch',
+      `Cannot resume ${out}: it holds episodes of ${envs.join(', ')}, not ${envId}. Resume with --env ${envs[0]}, or choose another --out for ${envId}.`,
+      { data: { envs, env: envId } },
+    );
+  }
+  const before = manifest.renderer;
+  if (before !== undefined && JSON.stringify(before) !== JSON.stringify(renderer)) {
+    console.error(
+      `warning: ${out} was drawn with sharp ${before.sharp} / libvips ${before.libvips}, this install has sharp ${renderer.sharp} / libvips ${renderer.libvips} (or other font packages); new images may differ byte for byte.`,
+    );
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Ctrl-C handling: the first SIGINT (or SIGTERM) aborts the episodes in flight, model requests
+ * included, and says that a second one stops at once; the second exits at once with 130.
+ */
+function interruptHandler(): { signal: AbortSignal; exitCode: () => number; dispose: () => void } {
+  const controller = new AbortController();
+  let code: number = EXIT.interrupted;
+  const onSignal = (name: NodeJS.Signals): void => {
+    if (controller.signal.aborted) {
+      process.stderr.write('\nstopped at once; finished episodes are kept, --resume finishes the run.\n');
+      process.exit(name === 'SIGTERM' ? 143 : EXIT.interrupted);
+    }
+    code = name === 'SIGTERM' ? 143 : EXIT.interrupted;
+    process.stderr.write(
+      '\nstopping: cancelling the episodes in flight (finished episodes are kept); press Ctrl-C again to stop at once.\n',
+    );
+    controller.abort(new GymError('interrupted', `stopped by ${name}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    exitCode: () => code,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
 }
 
 function parseFormat(value: string | undefined): PromptFormat {
@@ -171,10 +293,20 @@ function policyFactory(values: { [K in keyof typeof FLAGS]?: unknown }, format: 
         throw new UsageError('--mode native goes with --format openai, and --mode text with --format hermes.');
       }
       const temperature = values.temperature === undefined ? 0.7 : Number(values.temperature);
+      const timeoutMs = Math.round(positiveNumber(values.timeout as string | undefined, 'timeout', 120) * 1000);
+      const maxRetries = integerFlag(values.retries as string | undefined, 'retries', 4);
       const apiKey = (values['api-key'] as string | undefined) ?? process.env.OPENAI_API_KEY;
-      return () => new OpenAIPolicy({ baseUrl, model, mode, temperature, ...(apiKey === undefined ? {} : { apiKey }) });
+      return () =>
+        new OpenAIPolicy({ baseUrl, model, mode, temperature, timeoutMs, maxRetries, ...(apiKey === undefined ? {} : { apiKey }) });
     }
     default:
       throw new GymError('unknown-policy', `Unknown policy "${name}"; choose oracle, random or openai.`);
   }
+}
+
+function positiveNumber(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) throw new UsageError(`--${name} must be a number of seconds > 0, got "${value}".`);
+  return parsed;
 }
