@@ -1,12 +1,14 @@
 import { type Content, type ContentPart, image, text } from '../../core/content.js';
 import type { EnvContext, EnvSpec, Oracle } from '../../core/env.js';
+import { GymError } from '../../core/errors.js';
 import type { Random } from '../../core/random.js';
 import type { EnvDefinition } from '../../core/registry.js';
 import { type Tool, type ToolContext, type ToolResult, toolError } from '../../core/tool.js';
 import { type Task, ToolEnv } from '../../core/tool-env.js';
 import { drawPolyline, parsePointList } from '../../tools/image/draw-path.js';
+import { type ContextBounds, describeBounds } from '../context-budget.js';
 import { asciiView, VIEW_CHARACTERS } from './ascii.js';
-import { generateMaze, MAX_ROOMS, MIN_ROOMS } from './generate.js';
+import { generateMaze, MIN_ROOMS } from './generate.js';
 import {
   type Cell,
   DIRECTIONS,
@@ -20,7 +22,7 @@ import {
   sameCell,
 } from './grid.js';
 import { loadMazeFile, type MazeLevel } from './load.js';
-import { cellCentre, MAZE_COLOURS, MazeRenderer } from './render.js';
+import { cellCentre, MAZE_COLOURS, MazeRenderer, mazeLayout } from './render.js';
 import { MazeOracle, ORACLE_MAX_DRAW_POINTS, ORACLE_MAX_MOVE_STEPS } from './solve.js';
 
 /** What each observation shows: the image, the ASCII view, or both. */
@@ -55,22 +57,49 @@ export const MAX_MOVE_STEPS = ORACLE_MAX_MOVE_STEPS;
 /** Most points one `draw_path` takes. */
 export const MAX_DRAW_POINTS = ORACLE_MAX_DRAW_POINTS;
 
+/**
+ * Most rooms per side of a generated maze in this env (the generator itself goes to
+ * `MAX_ROOMS`): 8 x 8 rooms make a 17 x 17 grid, whose episodes fit a 32k-token context.
+ */
+export const MAX_ENV_ROOMS = 8;
+/** Most squares per side of any maze this env plays, generated or loaded. */
+export const MAX_SQUARES = 2 * MAX_ENV_ROOMS + 1;
+/** Most pixels per square in the image. */
+export const MAX_CELL_SIZE = 24;
+/**
+ * The turn limit of every maze. The oracle needs one turn per straight run of the route plus one:
+ * at most 31 for 7 x 7 rooms and 39 for 8 x 8 over 300 seeds each.
+ */
+export const MAZE_TURNS = 50;
+
+/**
+ * The bounds every maze-v0 observation keeps at the largest options (17 x 17 squares, 24 px each,
+ * observation=both): the longest text is a draw_path report with its ASCII view; the image is the
+ * grid plus its ruler.
+ */
+export const MAZE_BOUNDS: ContextBounds = {
+  observationCharacters: 900,
+  imageSide: MAX_SQUARES * MAX_CELL_SIZE + 24,
+  imagesPerObservation: 1,
+  turns: MAZE_TURNS,
+};
+
 const OPTIONS_SCHEMA = {
   type: 'object',
   properties: {
     width: {
       type: 'integer',
       minimum: MIN_ROOMS,
-      maximum: MAX_ROOMS,
+      maximum: MAX_ENV_ROOMS,
       default: 7,
-      description: `Rooms per row of a generated maze (${MIN_ROOMS}..${MAX_ROOMS}); the grid is 2*width+1 squares wide.`,
+      description: `Rooms per row of a generated maze (${MIN_ROOMS}..${MAX_ENV_ROOMS}); the grid is 2*width+1 squares wide.`,
     },
     height: {
       type: 'integer',
       minimum: MIN_ROOMS,
-      maximum: MAX_ROOMS,
+      maximum: MAX_ENV_ROOMS,
       default: 7,
-      description: `Rooms per column of a generated maze (${MIN_ROOMS}..${MAX_ROOMS}); the grid is 2*height+1 squares tall.`,
+      description: `Rooms per column of a generated maze (${MIN_ROOMS}..${MAX_ENV_ROOMS}); the grid is 2*height+1 squares tall.`,
     },
     loops: {
       type: 'number',
@@ -80,7 +109,13 @@ const OPTIONS_SCHEMA = {
       description:
         'Probability of knocking out each inner wall left between two rooms; 0 gives a perfect maze (one route), more gives loops.',
     },
-    cellSize: { type: 'integer', minimum: 4, maximum: 64, default: 24, description: 'Pixels per grid square in the image.' },
+    cellSize: {
+      type: 'integer',
+      minimum: 4,
+      maximum: MAX_CELL_SIZE,
+      default: 24,
+      description: `Pixels per grid square in the image (4..${MAX_CELL_SIZE}); a ruler of indices runs along the top and left.`,
+    },
     stepPenalty: {
       type: 'number',
       minimum: 0,
@@ -104,15 +139,6 @@ const OPTIONS_SCHEMA = {
 
 const DEFAULT_OPTIONS: MazeOptions = { width: 7, height: 7, loops: 0, cellSize: 24, stepPenalty: 0.01, observation: 'both' };
 
-/**
- * Default turn limit for grids up to `rows` x `cols` squares: one turn per room, at least 50, i.e.
- * `max(50, width * height)` for generated mazes. The oracle needs at most 1 + (straight runs of
- * the route): measured at 32 of 50 turns for 7 x 7 rooms and 654 of 1681 for 41 x 41.
- */
-export function defaultMaxTurns(rows: number, cols: number): number {
-  return Math.max(50, Math.ceil(((rows - 1) * (cols - 1)) / 4));
-}
-
 const COORDINATES = 'Squares are (row, col), 0-based: row 0 is the top row, col 0 the leftmost column.';
 
 /** The spec of `maze-v0` (with the turn limit of the default 7 x 7 maze). */
@@ -123,8 +149,9 @@ export const spec: EnvSpec = {
     'You are in a grid maze seen from above. Walls are dark squares (# in the text view), floor is light (.); ' +
     'you are the red circle (@) and the goal is the green square (G). Reach the goal with `move`, which slides ' +
     'you up, down, left or right a number of squares until a wall stops you. `draw_path` sketches a route over the ' +
-    `image and checks it without moving you; use it to plan. ${COORDINATES} Fewer moves is better.`,
-  maxTurns: defaultMaxTurns(2 * DEFAULT_OPTIONS.height + 1, 2 * DEFAULT_OPTIONS.width + 1),
+    `image and checks it without moving you; use it to plan. ${COORDINATES} In the image, column numbers run along the top ` +
+    'and row numbers down the left side, each centred on its square. Fewer moves is better.',
+  maxTurns: MAZE_TURNS,
   answers: false,
   options: OPTIONS_SCHEMA,
   doc: {
@@ -147,28 +174,34 @@ export const spec: EnvSpec = {
       '@ player, G goal, with column digits above (tens digit every tenth column) and row numbers at the left; after ' +
       'draw_path, * marks the drawn path on floor and X where it crosses a wall. The image is cellSize pixels per square: ' +
       'walls dark, floor light, the goal a green square, the player a red circle; a drawn path is blue, or orange when ' +
-      'it crosses a wall. Same seed and options give byte-identical images.',
+      'it crosses a wall. A ruler frames the grid: column indices along the top, row indices along the left, each centred ' +
+      'on its square, in the (row, col) convention of draw_path (every index when squares are wide enough for ' +
+      'its digits, else every 2nd or 5th). The digits are glyph paths from the bundled DejaVu Sans; same seed and options give byte-identical images.',
     reward:
       'Every move call earns -stepPenalty (default 0.01), blocked ones included; the move that reaches the goal earns ' +
       '+1 on top (so 0.99 by default). draw_path and invalid calls earn 0. There are no answers; success is reaching the goal.',
     episodeEnd:
       'Terminated with success when the player reaches the goal (also when a move passes over it: the move stops there). ' +
-      `Truncated at the turn limit: max(50, width * height) for generated mazes (${defaultMaxTurns(15, 15)} for the default ` +
-      '7 x 7 rooms), max(50, ceil((rows - 1) * (cols - 1) / 4)) for the largest maze of a levels file; the oracle needs ' +
-      'at most one turn per straight run of the route plus one. makeEnv(..., { maxTurns }) overrides it.',
+      `Truncated at the turn limit, ${MAZE_TURNS} turns for every maze; the oracle needs at most one turn per straight run ` +
+      'of the route plus one (at most 39 over 300 seeds of 8 x 8 rooms). makeEnv(..., { maxTurns }) overrides it.',
     options:
-      'width, height (rooms, 3..41, default 7), loops (0..1, default 0), cellSize (px per square, 4..64, default 24), ' +
+      `width, height (rooms, 3..${MAX_ENV_ROOMS}, default 7), loops (0..1, default 0), cellSize (px per square, 4..${MAX_CELL_SIZE}, default 24), ` +
       'stepPenalty (default 0.01), observation (both|image|ascii, default both), levels (path of an ASCII maze file). ' +
       'Maze file format: one character per square, "#" wall, " " or "." floor, "S" start, "G" goal (exactly one of each); ' +
       'mazes separated by blank lines or ";" lines (as in Boxoban files, "; 7" names the next maze); short rows are ' +
-      'padded with walls. Seed i plays maze i mod N (negative seeds wrap too).',
-    versionHistory: 'v0: first version.',
+      `padded with walls; mazes larger than ${MAX_SQUARES} x ${MAX_SQUARES} squares are refused. Seed i plays maze i mod N ` +
+      `(negative seeds wrap too). ${describeBounds(MAZE_BOUNDS)}`,
+    versionHistory:
+      'v0: first version. v0 bounds and ruler revision: images carry a ruler of row and column indices (image bytes change); ' +
+      `generated mazes go up to ${MAX_ENV_ROOMS} x ${MAX_ENV_ROOMS} rooms (was 41), cellSize up to ${MAX_CELL_SIZE} px (was 64), ` +
+      `loaded mazes up to ${MAX_SQUARES} x ${MAX_SQUARES} squares, and the turn limit is ${MAZE_TURNS} for every maze, so an ` +
+      'episode fits a 32k-token context. Mazes of a seed are unchanged.',
   },
 };
 
 /** The `maze-v0` env: seeded or file-loaded mazes, `move` and `draw_path` tools, and a BFS oracle. */
 export class MazeEnv extends ToolEnv<MazeState> {
-  readonly spec: EnvSpec;
+  readonly spec: EnvSpec = spec;
   protected readonly toolset: readonly Tool<MazeState, never>[] = [moveTool, drawPathTool];
   private readonly options: MazeOptions;
   private readonly levels: readonly MazeLevel[] | undefined;
@@ -178,13 +211,6 @@ export class MazeEnv extends ToolEnv<MazeState> {
     super(context);
     this.options = options;
     this.levels = levels;
-    let rows = 2 * options.height + 1;
-    let cols = 2 * options.width + 1;
-    if (levels !== undefined) {
-      rows = Math.max(...levels.map((level) => level.maze.rows));
-      cols = Math.max(...levels.map((level) => level.maze.cols));
-    }
-    this.spec = { ...spec, maxTurns: defaultMaxTurns(rows, cols) };
   }
 
   protected async createTask(random: Random, seed: number, _options: Readonly<Record<string, unknown>>): Promise<Task<MazeState>> {
@@ -398,7 +424,7 @@ const drawPathTool: Tool<MazeState, DrawPathArgs> = {
       const cellSize = state.settings.cellSize;
       const drawn = await drawPolyline(
         await currentImage(state),
-        points.map((point) => cellCentre(point, cellSize)),
+        points.map((point) => cellCentre(point, mazeLayout(maze, cellSize))),
         {
           color: walls.length === 0 ? MAZE_COLOURS.path : MAZE_COLOURS.pathBlocked,
           width: Math.max(2, Math.round(cellSize / 5)),
@@ -440,6 +466,17 @@ export const definition: EnvDefinition = {
   async create(options: Readonly<Record<string, unknown>>, context: EnvContext) {
     const resolved = { ...DEFAULT_OPTIONS, ...options } as MazeOptions;
     const levels = resolved.levels === undefined || resolved.levels === '' ? undefined : await loadMazeFile(resolved.levels);
+    const large = (levels ?? []).flatMap((level, index) =>
+      level.maze.rows > MAX_SQUARES || level.maze.cols > MAX_SQUARES
+        ? [`maze ${index + 1} is ${level.maze.rows} x ${level.maze.cols}`]
+        : [],
+    );
+    if (large.length > 0) {
+      throw new GymError(
+        'maze-too-large',
+        `${resolved.levels}: ${large.slice(0, 5).join('; ')}${large.length > 5 ? `; ${large.length - 5} more` : ''}. maze-v0 plays mazes of at most ${MAX_SQUARES} x ${MAX_SQUARES} squares, so an episode fits a 32k-token context; split or crop larger mazes.`,
+      );
+    }
     return new MazeEnv(resolved, context, levels);
   },
 };

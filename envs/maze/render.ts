@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { measureText, textToPath } from '../chart/text.js';
 import { type Cell, type Maze, sameCell, WALL } from './grid.js';
 
 /** Colours of the maze image. */
@@ -13,21 +14,66 @@ export const MAZE_COLOURS = {
 
 const PNG_OPTIONS = { compressionLevel: 6, palette: false } as const;
 
-/** The pixel centre of a square, for a given square size. */
-export function cellCentre(cell: Cell, cellSize: number): { x: number; y: number } {
-  return { x: cell.col * cellSize + cellSize / 2, y: cell.row * cellSize + cellSize / 2 };
+/** Colour of the ruler's digits. */
+const RULER_INK = '#1f2937';
+
+/**
+ * Where the maze sits in its image: a ruler of column indices along the top and row indices along
+ * the left edge, then the grid. Every `every`-th index is written (0, every, 2 * every, ...),
+ * centred on its square, in `fontSize`-pixel digits: every index when squares are wide enough,
+ * fewer when they are small.
+ */
+export interface MazeLayout {
+  readonly cellSize: number;
+  /** Pixels left of column 0 (the row ruler). */
+  readonly left: number;
+  /** Pixels above row 0 (the column ruler). */
+  readonly top: number;
+  /** The whole image. */
+  readonly width: number;
+  readonly height: number;
+  readonly fontSize: number;
+  readonly every: number;
+}
+
+/** The layout of `maze` at `cellSize` pixels per square, ruler included. */
+export function mazeLayout(maze: Maze, cellSize: number): MazeLayout {
+  const fontSize = Math.min(14, Math.max(8, Math.round(cellSize * 0.55)));
+  const widest = Math.max(maze.rows, maze.cols) - 1;
+  const digits = measureText(String(widest), 'sans', fontSize).width;
+  const metrics = measureText('0', 'sans', fontSize);
+  // A label needs its width across columns and its height down rows, plus a little air.
+  const room = Math.max(digits + 3, metrics.capHeight + 3);
+  const every = [1, 2, 5, 10, 20, 50].find((step) => step * cellSize >= room) ?? 100;
+  const left = Math.ceil(measureText(String(maze.rows - 1), 'sans', fontSize).width) + 6;
+  const top = Math.ceil(metrics.ascent + metrics.descent) + 3;
+  return { cellSize, left, top, width: left + maze.cols * cellSize, height: top + maze.rows * cellSize, fontSize, every };
+}
+
+/** The pixel centre of a square in the image of `layout`. */
+export function cellCentre(cell: Cell, layout: MazeLayout): { x: number; y: number } {
+  return {
+    x: layout.left + cell.col * layout.cellSize + layout.cellSize / 2,
+    y: layout.top + cell.row * layout.cellSize + layout.cellSize / 2,
+  };
 }
 
 /**
- * The maze seen from above as an SVG document: floor light, walls dark (each horizontal run of walls
- * one rectangle), the goal a green square and, when `player` is given, the player a red circle.
- * Square `(row, col)` covers pixels `[col * cellSize, (col + 1) * cellSize)` by
- * `[row * cellSize, (row + 1) * cellSize)`.
+ * The maze seen from above as an SVG document: a ruler of indices along the top (columns) and the
+ * left (rows), floor light, walls dark (each horizontal run of walls one rectangle), the goal a
+ * green square and, when `player` is given, the player a red circle. Square `(row, col)` covers
+ * pixels `[left + col * cellSize, left + (col + 1) * cellSize)` by
+ * `[top + row * cellSize, top + (row + 1) * cellSize)` (see {@link mazeLayout}); the digits are
+ * glyph paths from the bundled DejaVu Sans, so the image never depends on system fonts.
  */
 export function mazeSvg(maze: Maze, player: Cell | undefined, cellSize: number): string {
-  const width = maze.cols * cellSize;
-  const height = maze.rows * cellSize;
-  const parts: string[] = [svgOpen(width, height), `<rect x="0" y="0" width="${width}" height="${height}" fill="${MAZE_COLOURS.floor}"/>`];
+  const layout = mazeLayout(maze, cellSize);
+  const { width, height, left, top } = layout;
+  const parts: string[] = [svgOpen(width, height), `<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`];
+  parts.push(rulerPaths(maze, layout));
+  parts.push(
+    `<rect x="${left}" y="${top}" width="${maze.cols * cellSize}" height="${maze.rows * cellSize}" fill="${MAZE_COLOURS.floor}"/>`,
+  );
   parts.push(`<g fill="${MAZE_COLOURS.wall}" shape-rendering="crispEdges">`);
   for (const [row, line] of maze.grid.entries()) {
     let col = 0;
@@ -38,17 +84,34 @@ export function mazeSvg(maze: Maze, player: Cell | undefined, cellSize: number):
       }
       const first = col;
       while (col < line.length && line[col] === WALL) col += 1;
-      parts.push(`<rect x="${first * cellSize}" y="${row * cellSize}" width="${(col - first) * cellSize}" height="${cellSize}"/>`);
+      parts.push(
+        `<rect x="${left + first * cellSize}" y="${top + row * cellSize}" width="${(col - first) * cellSize}" height="${cellSize}"/>`,
+      );
     }
   }
-  parts.push('</g>', goalSquare(maze.goal.col * cellSize, maze.goal.row * cellSize, cellSize));
-  if (player !== undefined) parts.push(playerCircle(cellCentre(player, cellSize), cellSize));
+  parts.push('</g>', goalSquare(left + maze.goal.col * cellSize, top + maze.goal.row * cellSize, cellSize));
+  if (player !== undefined) parts.push(playerCircle(cellCentre(player, layout), cellSize));
   parts.push('</svg>');
   return parts.join('');
 }
 
+/** The ruler's digits as one SVG path: column indices above the grid, row indices left of it. */
+function rulerPaths(maze: Maze, layout: MazeLayout): string {
+  const { cellSize, left, top, fontSize, every } = layout;
+  const paths: string[] = [];
+  for (let col = 0; col < maze.cols; col += every) {
+    const x = left + col * cellSize + cellSize / 2;
+    paths.push(textToPath(String(col), { font: 'sans', size: fontSize, x, y: top - 2, anchor: 'middle', baseline: 'bottom' }).d);
+  }
+  for (let row = 0; row < maze.rows; row += every) {
+    const y = top + row * cellSize + cellSize / 2;
+    paths.push(textToPath(String(row), { font: 'sans', size: fontSize, x: left - 3, y, anchor: 'end', baseline: 'middle' }).d);
+  }
+  return `<path d="${paths.join('')}" fill="${RULER_INK}"/>`;
+}
+
 /**
- * Renders one maze at one square size, frame after frame. The background (floor, walls, goal) is
+ * Renders one maze at one square size, frame after frame. The background (ruler, floor, walls, goal) is
  * rasterised from {@link mazeSvg} once; each frame copies it and pastes the player's square, itself
  * rasterised once from the same SVG elements, then encodes the PNG. The pixels equal those of
  * rasterising `mazeSvg(maze, player, cellSize)` whole (the player's circle stays inside its square),
@@ -57,26 +120,29 @@ export function mazeSvg(maze: Maze, player: Cell | undefined, cellSize: number):
 export class MazeRenderer {
   readonly maze: Maze;
   readonly cellSize: number;
+  /** Where the grid and the ruler sit in the image. */
+  readonly layout: MazeLayout;
   private layers: Promise<{ background: Buffer; onFloor: Buffer; onGoal: Buffer }> | undefined;
 
   constructor(maze: Maze, cellSize: number) {
     this.maze = maze;
     this.cellSize = cellSize;
+    this.layout = mazeLayout(maze, cellSize);
   }
 
   /** The image with the player on `player`, as PNG bytes (RGB, 8 bits per channel). */
   async png(player: Cell): Promise<Buffer> {
     const { background, onFloor, onGoal } = await this.rasterise();
     const size = this.cellSize;
-    const width = this.maze.cols * size;
+    const { width, height, left, top } = this.layout;
     const frame = Buffer.from(background);
     const tile = sameCell(player, this.maze.goal) ? onGoal : onFloor;
     const rowBytes = size * 3;
     for (let y = 0; y < size; y += 1) {
-      const target = ((player.row * size + y) * width + player.col * size) * 3;
+      const target = ((top + player.row * size + y) * width + left + player.col * size) * 3;
       tile.copy(frame, target, y * rowBytes, (y + 1) * rowBytes);
     }
-    return sharp(frame, { raw: { width, height: this.maze.rows * size, channels: 3 } })
+    return sharp(frame, { raw: { width, height, channels: 3 } })
       .png(PNG_OPTIONS)
       .toBuffer();
   }

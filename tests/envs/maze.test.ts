@@ -19,7 +19,7 @@ import { makeEnv } from '../../core/registry.js';
 import type { GuardedEnv } from '../../core/wrappers.js';
 import '../../envs/index.js';
 import { mazeToText } from '../../envs/maze/ascii.js';
-import { defaultMaxTurns } from '../../envs/maze/env.js';
+import { MAZE_TURNS } from '../../envs/maze/env.js';
 import { generateMaze } from '../../envs/maze/generate.js';
 import { distancesFrom, FLOOR, shortestPath, straightRuns } from '../../envs/maze/grid.js';
 import { loadMazeFile, parseMazeFile } from '../../envs/maze/load.js';
@@ -96,7 +96,7 @@ describe('maze-v0 env', () => {
     const report = await checkEnv(env, { images });
     expect(report.usedOracle).toBe(true);
     expect(report.imagesChecked).toBeGreaterThan(0);
-    expect(env.maxTurns).toBe(defaultMaxTurns(15, 15));
+    expect(env.maxTurns).toBe(MAZE_TURNS);
     for (const options of [
       { observation: 'ascii', loops: 0.5 },
       { observation: 'image', levels: FIXTURE, cellSize: 5 },
@@ -111,10 +111,10 @@ describe('maze-v0 env', () => {
       { width: 3, height: 3, loops: 0 },
       { width: 5, height: 4, loops: 0 },
       { width: 7, height: 7, loops: 0 },
-      { width: 9, height: 6, loops: 0.3 },
-      { width: 4, height: 11, loops: 0.1 },
-      { width: 12, height: 12, loops: 0 },
-      { width: 15, height: 9, loops: 1 },
+      { width: 8, height: 6, loops: 0.3 },
+      { width: 4, height: 8, loops: 0.1 },
+      { width: 8, height: 8, loops: 0 },
+      { width: 8, height: 3, loops: 1 },
       { width: 6, height: 6, loops: 0.5 },
     ];
     let solved = 0;
