@@ -1,20 +1,20 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
 import WebSocket from 'ws';
-import '../envs/maze/index.js';
 import { GymError } from '../core/errors.js';
-import { startServer } from '../server/index.js';
 import type { BenchRow, BenchRun } from './report.js';
 
 const STEPS_PER_SESSION = 400;
 const DIRECTIONS = ['up', 'down', 'left', 'right'] as const;
 
 /**
- * The env server on loopback: maze-v0 (ASCII observations, no PNG) over WebSocket at 1, 16 and 64
- * concurrent sessions, each client sending one `move` at a time and waiting for its reply (as a
+ * The env server on loopback: a `thinkgym serve` child process (as a trainer would reach it), maze-v0
+ * (ASCII observations, no PNG) over WebSocket at 1, 16 and 64 concurrent sessions, each client sending one `move` at a time and waiting for its reply (as a
  * rollout does). Reports total steps/s and the p50/p99 round-trip latency of a step. Episodes
  * that end are reset (resets are not counted). Goal: >= 1,000 steps/s at p99 < 20 ms.
  */
 export const run: BenchRun = async () => {
-  const server = await startServer({ port: 0, maxSessions: 64 });
+  const server = await serve();
   const rows: BenchRow[] = [];
   const notes: string[] = [];
   try {
@@ -29,20 +29,47 @@ export const run: BenchRun = async () => {
       notes.push(`${sessions} sessions: ${result.steps} steps in ${result.seconds.toFixed(2)} s`);
     }
   } finally {
-    await server.close(1000);
+    const exited = new Promise((resolve) => server.child.once('exit', resolve));
+    server.child.kill('SIGTERM');
+    await exited;
   }
   return {
     title: 'env server (loopback WebSocket, maze-v0 ASCII)',
     rows,
-    notes: [...notes, 'client and server share this process and its CPU; goal >= 1000 steps/s at p99 < 20 ms'],
+    notes: [...notes, 'server in a child process, clients in this one, on the same machine; goal >= 1000 steps/s at p99 < 20 ms'],
   };
 };
+
+async function serve(): Promise<{ child: ChildProcess; wsUrl: string }> {
+  const bin = join(import.meta.dirname, '..', 'bin', 'thinkgym.js');
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--max-sessions', '64'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /WebSocket (ws:\/\/[^ )]+)/.exec(output);
+      if (match?.[1] !== undefined) resolve({ child, wsUrl: match[1] });
+    });
+    child.once('exit', (code) => reject(new GymError('bench-failed', `thinkgym serve exited with ${code}: ${output}`)));
+  });
+}
+
+/** Waits until the server holds no session (closing sockets frees them asynchronously). */
+async function settle(wsUrl: string): Promise<void> {
+  const health = wsUrl.replace(/^ws/, 'http').replace(/\/ws$/, '/health');
+  for (;;) {
+    const { sessions } = (await (await fetch(health)).json()) as { sessions: number };
+    if (sessions === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 async function measure(
   url: string,
   sessions: number,
   steps: number,
 ): Promise<{ rate: number; p50: number; p99: number; steps: number; seconds: number }> {
+  await settle(url);
   const latencies: number[] = [];
   const started = performance.now();
   await Promise.all(Array.from({ length: sessions }, (_, index) => client(url, index, steps, latencies)));
@@ -64,7 +91,8 @@ async function client(url: string, index: number, steps: number, latencies: numb
       socket.send(JSON.stringify(message));
     });
   const reset = { type: 'reset', data: { seed: index, options: { observation: 'ascii' } } };
-  await ask(reset);
+  const first = await ask(reset);
+  if (first.type === 'error') throw new GymError('bench-failed', `server error on reset: ${first.data.message}`);
   for (let step = 0; step < steps; step += 1) {
     const direction = DIRECTIONS[(step * 7 + index) % 4];
     const sent = performance.now();
