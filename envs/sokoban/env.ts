@@ -1,11 +1,13 @@
 import { type Content, image, text } from '../../core/content.js';
 import type { EnvContext, EnvSpec, Oracle } from '../../core/env.js';
+import { GymError } from '../../core/errors.js';
 import type { ImageStore } from '../../core/image-store.js';
 import type { Random } from '../../core/random.js';
 import { type EnvDefinition, validateEnvOptions } from '../../core/registry.js';
 import type { JsonSchema } from '../../core/schema.js';
 import type { Tool } from '../../core/tool.js';
 import { type Task, ToolEnv } from '../../core/tool-env.js';
+import { type ContextBounds, describeBounds } from '../context-budget.js';
 import { findDeadlocks } from './deadlock.js';
 import { generateLevel } from './generate.js';
 import { coordinatesOf, formatCell, formatGrid, type Level } from './level.js';
@@ -51,6 +53,24 @@ interface MoveArgs {
 
 const MAX_STEPS = 50;
 
+/** Most squares per side of a board this env plays (generated or loaded), outer wall included. */
+export const MAX_BOARD_SIDE = 12;
+/** Most pixels per square in the image. */
+export const MAX_TILE_SIZE = 32;
+/** The turn limit: the oracle needs at most 25 turns at the largest options (12 x 12, 10 boxes). */
+export const SOKOBAN_TURNS = 75;
+
+/**
+ * The bounds every sokoban-v0 observation keeps at the largest options (a 12 x 12 board, 32 px
+ * squares, observation=both): a headline, the status line and the text grid; one image.
+ */
+export const SOKOBAN_BOUNDS: ContextBounds = {
+  observationCharacters: 480,
+  imageSide: MAX_BOARD_SIDE * MAX_TILE_SIZE,
+  imagesPerObservation: 1,
+  turns: SOKOBAN_TURNS,
+};
+
 const OPTIONS_SCHEMA: JsonSchema = {
   type: 'object',
   properties: {
@@ -59,11 +79,17 @@ const OPTIONS_SCHEMA: JsonSchema = {
       description:
         'Path of a Boxoban or XSB level file, relative to the working directory. Seed i plays level i mod N. Omitted: levels are generated from the seed.',
     },
-    width: { type: 'integer', minimum: 5, maximum: 30, default: 10, description: 'Generated room width in squares, outer wall included.' },
+    width: {
+      type: 'integer',
+      minimum: 5,
+      maximum: MAX_BOARD_SIDE,
+      default: 10,
+      description: 'Generated room width in squares, outer wall included.',
+    },
     height: {
       type: 'integer',
       minimum: 5,
-      maximum: 30,
+      maximum: MAX_BOARD_SIDE,
       default: 10,
       description: 'Generated room height in squares, outer wall included.',
     },
@@ -80,7 +106,7 @@ const OPTIONS_SCHEMA: JsonSchema = {
       default: 40,
       description: 'Reverse-play steps of the generator: more steps move the boxes further from their goals.',
     },
-    tileSize: { type: 'integer', minimum: 8, maximum: 64, default: 32, description: 'Pixels per square in the image.' },
+    tileSize: { type: 'integer', minimum: 8, maximum: MAX_TILE_SIZE, default: 32, description: 'Pixels per square in the image.' },
     observation: {
       type: 'string',
       enum: ['both', 'image', 'ascii'],
@@ -112,7 +138,7 @@ export const spec: EnvSpec = {
   id: 'sokoban-v0',
   version: 0,
   instructions: INSTRUCTIONS,
-  maxTurns: 100,
+  maxTurns: SOKOBAN_TURNS,
   answers: false,
   options: OPTIONS_SCHEMA,
   doc: {
@@ -134,14 +160,20 @@ export const spec: EnvSpec = {
       'when a box lands on a goal, rewardBoxOffGoal (-1) when one leaves a goal, and rewardSolved (+10) on solving. A move call ' +
       'with steps sums its unit moves. All four values are options.',
     episodeEnd:
-      'Terminated with success when every box is on a goal. Truncated at the turn limit (100 turns; a move with steps is one ' +
+      `Terminated with success when every box is on a goal. Truncated at the turn limit (${SOKOBAN_TURNS} turns; a move with steps is one ` +
       'turn). info.extra reports boxesOnGoals, boxes, the player position, moves, pushes and simple deadlocks (boxes off goals ' +
       'in corners, frozen boxes, boxes on dead squares) with `deadlocked`, so trainers can end hopeless episodes early.',
     options:
       'levels (path of a Boxoban/XSB file; seed i plays level i mod N), width and height (generated room, default 10x10), boxes ' +
       '(default 2 or 3 by seed), difficulty (reverse-play steps, default 40), tileSize (default 32), observation (both | image | ' +
-      'ascii, default both), rewardStep, rewardBoxOnGoal, rewardBoxOffGoal, rewardSolved.',
-    versionHistory: 'v0: first version.',
+      `ascii, default both), rewardStep, rewardBoxOnGoal, rewardBoxOffGoal, rewardSolved. Boards, generated or loaded, are at most ` +
+      `${MAX_BOARD_SIDE} x ${MAX_BOARD_SIDE} squares (a larger level in a file is refused when its seed comes up) and tileSize at ` +
+      `most ${MAX_TILE_SIZE}. ${describeBounds(SOKOBAN_BOUNDS)}`,
+    versionHistory:
+      'v0: first version. v0 determinism and bounds revision: level generation and the oracle are bounded by solver nodes ' +
+      '(no wall-clock limit), so a seed gives the same level and demonstration on any machine; boards at most ' +
+      `${MAX_BOARD_SIDE} x ${MAX_BOARD_SIDE} (was 30), tileSize at most ${MAX_TILE_SIZE} (was 64), turn limit ${SOKOBAN_TURNS} (was 100), ` +
+      'so an episode fits a 32k-token context. Levels of a seed at the allowed sizes are unchanged.',
   },
 };
 
@@ -259,6 +291,12 @@ export class SokobanEnv extends ToolEnv<SokobanState> {
       const levels = await loadLevels(options.levels);
       levelIndex = ((seed % levels.length) + levels.length) % levels.length;
       level = levels[levelIndex] as Level;
+      if (level.width > MAX_BOARD_SIDE || level.height > MAX_BOARD_SIDE) {
+        throw new GymError(
+          'level-too-large',
+          `Level ${level.name} (index ${levelIndex}) is ${level.width}x${level.height} squares; sokoban-v0 plays boards of at most ${MAX_BOARD_SIDE}x${MAX_BOARD_SIDE} so an episode fits a 32k-token context. Use a file of smaller levels.`,
+        );
+      }
     } else {
       level = generateLevel(random, {
         width: options.width,
