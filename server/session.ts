@@ -164,7 +164,13 @@ export class Session {
 
   /** Runs `operation` after the ones already queued; refuses when too many wait or the session is closed. */
   run<T>(operation: () => Promise<T>): Promise<T> {
-    this.assertOpen();
+    if (this.closedReason !== undefined) {
+      try {
+        this.assertOpen();
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     if (this.waiting >= this.config.maxQueuedPerSession) {
       return Promise.reject(
         new ServerError(
@@ -192,8 +198,13 @@ export class Session {
   }
 
   /** Makes the env (without resetting it) so its tools can be listed. */
-  prepare(envId: string | undefined, options: Readonly<Record<string, unknown>> = {}): Promise<GuardedEnv> {
-    return this.run(() => this.ensureEnv(envId ?? this.envId ?? this.config.defaultEnv, options));
+  prepare(envId: string | undefined, options?: Readonly<Record<string, unknown>>): Promise<GuardedEnv> {
+    return this.run(async () => {
+      // The session's env as it is, unless another env or other options are asked for.
+      const current = this.env;
+      if (current !== undefined && (envId === undefined || envId === this.envId) && options === undefined) return current;
+      return this.ensureEnv(envId ?? this.envId ?? this.config.defaultEnv, options ?? {});
+    });
   }
 
   /** Starts an episode. */
@@ -229,7 +240,12 @@ export class Session {
 
   /** Applies one action (any shape {@link decodeAction} accepts). */
   step(data: unknown): Promise<StepReply> {
-    const action = decodeAction(data);
+    let action: ReturnType<typeof decodeAction>;
+    try {
+      action = decodeAction(data);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.run(async () => {
       const env = this.env;
       if (env === undefined || this.seed === null) {

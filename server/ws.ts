@@ -10,6 +10,8 @@ import { isObject } from './wire.js';
 /** Messages a connection may have waiting before the server stops reading its socket. */
 const HIGH_WATER = 16;
 const LOW_WATER = 4;
+/** Bytes waiting to be sent on a connection above which the server stops answering it. */
+const SEND_HIGH_WATER = 1024 * 1024;
 
 /**
  * Serves one WebSocket connection in OpenEnv's protocol, with its own session (closed when the
@@ -57,7 +59,7 @@ export function serveConnection(table: SessionTable, socket: WebSocket, request:
           return;
         }
         if (reply !== null) send(socket, reply);
-        await drained(socket, table.config.maxMessageBytes);
+        await drained(socket, SEND_HIGH_WATER);
       }
     } finally {
       working = false;

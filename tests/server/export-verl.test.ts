@@ -5,6 +5,10 @@ import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 
+/** A parsed JSON reply, read by path in assertions. */
+// biome-ignore lint/suspicious/noExplicitAny: replies are arbitrary JSON, checked field by field by expect.
+type Json = any;
+
 describe('thinkgym export --format verl', () => {
   let dir: string;
 
@@ -36,9 +40,9 @@ describe('thinkgym export --format verl', () => {
       console.log = log;
     }
     expect(lines.join('\n')).toContain('wrote 3');
-    const rows = (await parquetReadObjects({ file: await asyncBufferFromFile(out), utf8: false })) as Record<string, any>[];
+    const rows = (await parquetReadObjects({ file: await asyncBufferFromFile(out), utf8: false })) as Json[];
     expect(rows.map((row) => Number(row.extra_info.index))).toEqual([0, 1, 2]);
-    const row = rows[0] as Record<string, any>;
+    const row = rows[0] as Json;
     expect(row.data_source).toBe('maze-v0');
     expect(row.agent_name).toBe('tool_agent');
     expect(row.reward_model).toEqual({ style: 'rule', ground_truth: '' });

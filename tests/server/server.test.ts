@@ -2,7 +2,13 @@ import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import '../../envs/index.js';
+import { type EnvDefinition, Registry } from '../../core/registry.js';
 import { type RunningServer, startServer } from '../../server/index.js';
+import { tinyDefinition } from '../agents/tiny-env.js';
+
+/** A parsed JSON reply, read by path in assertions. */
+// biome-ignore lint/suspicious/noExplicitAny: replies are arbitrary JSON, checked field by field by expect.
+type Json = any;
 
 type Message = { type: string; data: Record<string, unknown> };
 
@@ -35,9 +41,9 @@ async function waitFor(check: () => boolean, ms = 3000): Promise<void> {
   }
 }
 
-async function post(server: RunningServer, path: string, body: unknown): Promise<{ status: number; json: Record<string, any> }> {
+async function post(server: RunningServer, path: string, body: unknown): Promise<{ status: number; json: Json }> {
   const response = await fetch(`${server.url}${path}`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
-  return { status: response.status, json: (await response.json()) as Record<string, any> };
+  return { status: response.status, json: (await response.json()) as Json };
 }
 
 describe('env server over real sockets', () => {
@@ -55,7 +61,7 @@ describe('env server over real sockets', () => {
     const socket = await open(`${server.wsUrl}?env=maze-v0`);
     const reset = await ask(socket, { type: 'reset', data: { seed: 4, options: { observation: 'ascii' }, episode_id: 'e-1' } });
     expect(reset.type).toBe('observation');
-    const observation = reset.data.observation as Record<string, any>;
+    const observation = reset.data.observation as Json;
     expect(reset.data.done).toBe(false);
     expect(observation.images).toEqual([]);
     expect(observation.text).toContain('You are at');
@@ -66,7 +72,7 @@ describe('env server over real sockets', () => {
     const state = await ask(socket, { type: 'state' });
     expect(state.data).toMatchObject({ episode_id: 'e-1', step_count: 1, env: 'maze-v0', seed: 4 });
     const rpc = await ask(socket, { type: 'mcp', data: { jsonrpc: '2.0', id: 7, method: 'tools/list' } });
-    expect((rpc.data as any).result.tools.map((tool: { name: string }) => tool.name)).toEqual(['reset', 'move', 'draw_path']);
+    expect((rpc.data as Json).result.tools.map((tool: { name: string }) => tool.name)).toEqual(['reset', 'move', 'draw_path']);
     const ended = closed(socket);
     socket.send(JSON.stringify({ type: 'close' }));
     expect((await ended).code).toBe(1000);
@@ -95,7 +101,7 @@ describe('env server over real sockets', () => {
     expect(oversize.data.code).toBe('VALIDATION_ERROR');
     expect(String(oversize.data.message)).toContain('limit');
     const still = await ask(socket, { type: 'step', data: { text: 'no tags at all' } });
-    expect((still.data.observation as any).info.invalid.reason).toBe('no-action');
+    expect((still.data.observation as Json).info.invalid.reason).toBe('no-action');
     socket.close();
     const health = await fetch(`${server.url}/health`);
     expect(await health.json()).toMatchObject({ status: 'healthy' });
@@ -143,11 +149,53 @@ describe('env server over real sockets', () => {
     expect(expired.json.error.message).toContain('expired');
   });
 
+  it('runs OpenEnv JSON-RPC on POST /mcp: session create, tools/call, close', async () => {
+    const rpc = async (method: string, params: Json = {}, headers: Record<string, string> = {}): Promise<Json> =>
+      (
+        await fetch(`${server.url}/mcp`, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) })
+      ).json();
+    const created = await rpc('openenv/session/create', { env: 'maze-v0', seed: 6, options: { observation: 'ascii' } });
+    const id = created.result.session_id as string;
+    expect(created.result.content[0].text).toContain('You are at');
+    const listed = await rpc('tools/list', {}, { 'X-OpenEnv-Session-Id': id });
+    expect(listed.result.tools.map((tool: Json) => tool.name)).toEqual(['reset', 'move', 'draw_path']);
+    const called = await rpc('tools/call', { session_id: id, name: 'move', arguments: { direction: 'nowhere' } });
+    expect(called.result.isError).toBe(true);
+    expect(called.result.content[0].text).toContain('must be one of');
+    expect(called.result.structuredContent.turn).toBe(1);
+    expect((await rpc('openenv/session/close', { session_id: id })).result.closed).toBe(true);
+    expect((await rpc('tools/call', { session_id: id, name: 'move', arguments: {} })).error.data.code).toBe('SESSION_ERROR');
+    expect((await rpc('tools/call', { name: 'move' })).error.message).toContain('openenv/session/create');
+    expect((await rpc('dance')).error.code).toBe(-32601);
+    const parse = await (await fetch(`${server.url}/mcp`, { method: 'POST', body: '{' })).json();
+    expect(parse.error.code).toBe(-32700);
+  });
+
+  it('answers through the fetch handler in-process as over the socket', async () => {
+    const reset = await server.fetch(
+      new Request('http://in-process/reset', { method: 'POST', body: JSON.stringify({ seed: 9, options: { observation: 'ascii' } }) }),
+    );
+    const body = (await reset.json()) as Json;
+    expect(body.observation.turn).toBe(0);
+    const step = await server.fetch(
+      new Request('http://in-process/step', {
+        method: 'POST',
+        headers: { 'x-session-id': body.session_id },
+        body: JSON.stringify({
+          action: { text: '<think>go</think><tool_call>{"name": "move", "arguments": {"direction": "down"}}</tool_call>' },
+        }),
+      }),
+    );
+    expect(((await step.json()) as Json).observation.turn).toBe(1);
+    expect((await server.fetch(new Request('http://in-process/nowhere'))).status).toBe(404);
+    await server.fetch(new Request('http://in-process/close', { method: 'POST', body: JSON.stringify({ session_id: body.session_id }) }));
+  });
+
   it('serves /health, /metadata, /schema and images by URL', async () => {
     expect(await (await fetch(`${server.url}/health`)).json()).toMatchObject({ status: 'healthy' });
-    const metadata = (await (await fetch(`${server.url}/metadata?env=maze-v0`)).json()) as Record<string, any>;
-    expect(metadata.tools.map((tool: any) => tool.function.name)).toEqual(['move', 'draw_path']);
-    const schema = (await (await fetch(`${server.url}/schema?env=maze-v0`)).json()) as Record<string, any>;
+    const metadata = (await (await fetch(`${server.url}/metadata?env=maze-v0`)).json()) as Json;
+    expect(metadata.tools.map((tool: Json) => tool.function.name)).toEqual(['move', 'draw_path']);
+    const schema = (await (await fetch(`${server.url}/schema?env=maze-v0`)).json()) as Json;
     expect(Object.keys(schema)).toEqual(['action', 'observation', 'state']);
     const reset = await post(server, '/reset', { seed: 5, images: 'url' });
     const image = reset.json.observation.images[0];
@@ -186,14 +234,34 @@ describe('env server lifecycle', () => {
     await server.close(500);
   });
 
-  it('times out a slow step, closing that session only', async () => {
-    const server = await startServer({ port: 0, stepTimeoutMs: 1 });
+  it('times out a slow reset, closing that session only', async () => {
+    // An env whose reset sleeps past the step timeout.
+    const base = tinyDefinition(true, 'slow-v0');
+    const slow: EnvDefinition = {
+      spec: base.spec,
+      create: async (options, context) => {
+        const env = await base.create(options, context);
+        const reset = env.reset.bind(env);
+        env.reset = async (request) => {
+          await new Promise((resolve) => setTimeout(resolve, 400));
+          return reset(request);
+        };
+        return env;
+      },
+    };
+    const registry = new Registry();
+    registry.registerEnv({ id: 'slow-v0', summary: 'sleeps on reset', load: async () => slow });
+    const server = await startServer({ port: 0, stepTimeoutMs: 100, registry, defaultEnv: 'slow-v0' });
     try {
       const socket = await open(server.wsUrl);
-      const reply = await ask(socket, { type: 'reset', data: { seed: 0, options: { width: 41, height: 41 } } });
+      const other = await open(server.wsUrl);
+      const ended = closed(socket);
+      const reply = await ask(socket, { type: 'reset', data: { seed: 0 } });
       expect(reply.data).toMatchObject({ code: 'EXECUTION_ERROR' });
-      expect(String(reply.data.message)).toContain('took longer than');
-      await waitFor(() => server.table.size === 0);
+      expect(String(reply.data.message)).toContain('took longer than 0.1 s');
+      expect((await ended).reason).toContain('reset timed out');
+      expect(server.table.size).toBe(1);
+      other.close();
     } finally {
       await server.close(200);
     }
