@@ -34,7 +34,7 @@ export interface FailureRecord {
 export function failureError(error: unknown): FailureRecord['error'] {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: unknown } | null)?.code;
-  const status = ((error as { data?: { status?: unknown } } | null)?.data ?? {}).status;
+  const status = (error as { data?: { status?: unknown } } | null)?.data?.status;
   return {
     message,
     ...(typeof code === 'string' ? { code } : {}),

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { FormatError } from '../../core/errors.js';
@@ -73,7 +73,40 @@ export async function loadChartQA(file: string, images?: string): Promise<ChartQ
   }
   if (validation.value.length === 0) throw new FormatError(`${path} holds no questions.`, { file: path });
   const items = validation.value.map((item) => ({ imgname: item.imgname, query: item.query, label: String(item.label) }));
-  return { file: path, images: resolve(images ?? join(dirname(path), 'png')), items };
+  const folder = resolve(images ?? join(dirname(path), 'png'));
+  await checkImages(path, folder, items);
+  return { file: path, images: folder, items };
+}
+
+/** Checks, once and before any episode, that every item's image is in the folder; lists the missing ones. */
+async function checkImages(file: string, folder: string, items: readonly ChartQAItem[]): Promise<void> {
+  const missing: { index: number; imgname: string }[] = [];
+  const names = [...new Set(items.map((item) => item.imgname))];
+  const present = new Set<string>();
+  for (let start = 0; start < names.length; start += 64) {
+    const batch = names.slice(start, start + 64);
+    const found = await Promise.all(
+      batch.map((name) =>
+        access(join(folder, name)).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
+    batch.forEach((name, index) => {
+      if (found[index] === true) present.add(name);
+    });
+  }
+  items.forEach((item, index) => {
+    if (!present.has(item.imgname)) missing.push({ index, imgname: item.imgname });
+  });
+  if (missing.length === 0) return;
+  const listed = missing.slice(0, 20).map((entry) => `  item ${entry.index}: ${entry.imgname}`);
+  if (missing.length > 20) listed.push(`  … and ${missing.length - 20} more`);
+  throw new FormatError(
+    `${file}: ${missing.length} of ${items.length} items have no image in ${folder}; pass the images folder (the images option) or remove those items:\n${listed.join('\n')}`,
+    { file },
+  );
 }
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

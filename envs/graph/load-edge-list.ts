@@ -20,6 +20,7 @@ const HEADER_PAIRS: readonly (readonly [string, string])[] = [
  */
 export function parseEdgeList(source: string, file = 'graph.edges', nodes: readonly RawNode[] = []): RawGraph {
   const edges: RawEdge[] = [];
+  const bad: { line: number; content: string }[] = [];
   let sawData = false;
   source.split('\n').forEach((rawLine, position) => {
     const line = position + 1;
@@ -29,7 +30,8 @@ export function parseEdgeList(source: string, file = 'graph.edges', nodes: reado
     const first = fields[0] ?? '';
     const second = fields[1] ?? '';
     if (fields.length < 2 || first === '' || second === '') {
-      throw new FormatError(`${file} line ${line}: expected two node ids ("a b" or "a,b"), found "${content}".`, { file, line });
+      bad.push({ line, content });
+      return;
     }
     if (!sawData && HEADER_PAIRS.some(([a, b]) => a === first.toLowerCase() && b === second.toLowerCase())) {
       sawData = true;
@@ -38,6 +40,16 @@ export function parseEdgeList(source: string, file = 'graph.edges', nodes: reado
     sawData = true;
     edges.push({ source: first, target: second, line });
   });
+  if (bad.length > 0) {
+    const listed = bad.slice(0, 20).map((entry) => `  ${file} line ${entry.line}: "${entry.content}"`);
+    if (bad.length > 20) listed.push(`  … and ${bad.length - 20} more`);
+    throw new FormatError(
+      bad.length === 1
+        ? `${file} line ${bad[0]?.line}: expected two node ids ("a b" or "a,b"), found "${bad[0]?.content}".`
+        : `${file}: ${bad.length} lines are not edges; each needs two node ids ("a b" or "a,b"):\n${listed.join('\n')}`,
+      { file, line: bad[0]?.line ?? 1 },
+    );
+  }
   return { file, directed: false, nodes, edges, implicitNodes: true };
 }
 

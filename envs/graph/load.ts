@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { FormatError } from '../../core/errors.js';
 import type { TextGraph } from '../../tools/graph/text-graph.js';
+import { checkText } from '../text-file.js';
 import { parseEdgeList, parseNodeCsv } from './load-edge-list.js';
 import { parseGml } from './load-gml.js';
 import { parseNodeLink } from './load-node-link.js';
@@ -70,9 +71,12 @@ export async function loadGraph(options: LoadGraphOptions): Promise<TextGraph> {
 }
 
 async function readText(path: string): Promise<string> {
+  let text: string;
   try {
-    return await readFile(path, 'utf8');
+    text = await readFile(path, 'utf8');
   } catch (error) {
     throw new FormatError(`cannot read ${path}: ${(error as Error).message}. Check the graph (or nodeFile) option.`, { file: path }, error);
   }
+  checkText(text, path, 'graph file (GML, node-link JSON, or an edge list) or node CSV');
+  return text;
 }

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { FormatError } from '../../core/errors.js';
+import { checkText } from '../text-file.js';
 import { type Cell, createMaze, distancesFrom, FLOOR, type Maze, WALL } from './grid.js';
 
 /**
@@ -23,17 +24,27 @@ export interface MazeLevel {
 const ALLOWED = 'allowed: "#" wall, " " or "." floor, "S" start, "G" goal';
 
 /**
- * Parses the text of a maze file. Throws a {@link FormatError} naming the file and 1-based line of
- * the first problem: an unknown character (all unknown characters of that maze are listed), a
- * missing or repeated `S` or `G`, a goal that cannot be reached, or a file with no maze at all.
+ * Parses the text of a maze file, checking all of it first. Throws one {@link FormatError} that
+ * lists every bad maze with its 1-based line (an unknown character, all of that maze's unknown
+ * characters listed; a missing or repeated `S` or `G`; a goal that cannot be reached), or says the
+ * file is empty, binary, or holds no maze at all.
  */
 export function parseMazeFile(text: string, file?: string): MazeLevel[] {
+  checkText(text, file ?? '<text>', `maze file (${ALLOWED})`);
   const levels: MazeLevel[] = [];
+  const problems: FormatError[] = [];
   let block: { text: string; line: number }[] = [];
   let pendingName: string | undefined;
   let blockName: string | undefined;
   const flush = (): void => {
-    if (block.length > 0) levels.push(parseBlock(block, file, blockName));
+    if (block.length > 0) {
+      try {
+        levels.push(parseBlock(block, file, blockName));
+      } catch (error) {
+        if (!(error instanceof FormatError)) throw error;
+        problems.push(error);
+      }
+    }
     block = [];
     blockName = undefined;
   };
@@ -56,6 +67,15 @@ export function parseMazeFile(text: string, file?: string): MazeLevel[] {
     block.push({ text: content, line: index + 1 });
   }
   flush();
+  if (problems.length === 1) throw problems[0];
+  if (problems.length > 1) {
+    const listed = problems.slice(0, 20).map((problem) => `  ${problem.message}`);
+    if (problems.length > 20) listed.push(`  … and ${problems.length - 20} more`);
+    throw new FormatError(
+      `${where(file)}${problems.length} bad mazes; fix or remove them:\n${listed.join('\n')}`,
+      locate(file, problems[0]?.line ?? 1),
+    );
+  }
   if (levels.length === 0) {
     throw new FormatError(`${where(file)}holds no maze; write rows of "#", " ", ".", "S" and "G" (${ALLOWED}).`, locate(file, 1));
   }
