@@ -32,6 +32,8 @@ export interface BatchOptions {
   /** Prompt format; the policy's own `format`, else `hermes`, by default. */
   readonly format?: PromptFormat;
   readonly rewards?: RewardConfig;
+  /** A named reward preset (`rewards/presets.ts`) computing each episode's total instead of the weights. */
+  readonly rewardPreset?: string;
   /**
    * Receives every finished episode, one call at a time, in completion order (a writer appends
    * here). The batch waits for it; if it throws, the batch stops and rethrows.
@@ -168,6 +170,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
           onStep: (step) => steps.push(step),
           ...(options.format === undefined ? {} : { format: options.format }),
           ...(options.rewards === undefined ? {} : { rewards: options.rewards }),
+          ...(options.rewardPreset === undefined ? {} : { rewardPreset: options.rewardPreset }),
         });
       } catch (error) {
         if (stop.signal.aborted) {

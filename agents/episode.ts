@@ -51,6 +51,7 @@ export async function runEpisode(env: GuardedEnv, policy: Policy, options: Episo
   let final: { terminated: boolean; truncated: boolean; info: StepInfo } = { terminated: false, truncated: false, info: reset.info };
   const invalidReasons: InvalidReason[] = [];
   let envReward = 0;
+  let toolImages = 0;
   while (!final.terminated && !final.truncated) {
     options.signal?.throwIfAborted();
     const policyStart = performance.now();
@@ -62,6 +63,7 @@ export async function runEpisode(env: GuardedEnv, policy: Policy, options: Episo
     const invalid = result.info.invalid ?? null;
     if (invalid !== null) invalidReasons.push(invalid.reason);
     envReward += result.reward;
+    if (action.type === 'tool_call' && invalid === null) toolImages += result.observation.filter((part) => part.type === 'image').length;
     const step: StepRecord = {
       turn: result.info.turn,
       output,
@@ -89,6 +91,7 @@ export async function runEpisode(env: GuardedEnv, policy: Policy, options: Episo
     turns: counters.turns,
     maxTurns: env.maxTurns,
     toolCalls: counters.toolCalls,
+    toolImages,
     invalidReasons,
     envReward,
   };

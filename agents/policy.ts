@@ -3,6 +3,7 @@ import type { Action, EnvSpec, StepInfo } from '../core/env.js';
 import type { ImageStore } from '../core/image-store.js';
 import type { ToolSpec } from '../core/tool.js';
 import type { GuardedEnv } from '../core/wrappers.js';
+import type { DialectName } from './dialects/names.js';
 
 /**
  * How tools and calls are written in the conversation:
@@ -11,8 +12,9 @@ import type { GuardedEnv } from '../core/wrappers.js';
  *   `<tool_response>…</tool_response>` (Qwen2.5-VL, Hermes, most open models).
  * - `openai`: native mode. Tools in the request's `tools`, calls in `tool_calls`, results in `tool`
  *   messages, a tool's images in the next user message.
+ * - any other name: a published system's native dialect (`agents/dialects/`, e.g. `vilasr`).
  */
-export type PromptFormat = 'hermes' | 'openai';
+export type PromptFormat = DialectName;
 
 /** A tool call exactly as a native tool-calling model emitted it. */
 export interface ModelToolCall {

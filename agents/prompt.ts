@@ -1,6 +1,7 @@
 import { type Content, contentImages, text } from '../core/content.js';
 import type { EnvSpec } from '../core/env.js';
 import type { ToolSpec } from '../core/tool.js';
+import { dialect } from './dialects/index.js';
 import type { PromptFormat, Turn } from './policy.js';
 
 /**
@@ -32,8 +33,10 @@ export interface PromptEpisode {
  * The system prompt: the env's instructions, then (in `hermes` format) the tool list in the
  * Hermes/Qwen `<tools>` block with the calling convention. In `openai` format tools travel in the
  * request's `tools` field, so the system prompt holds only the instructions and the answer rule.
+ * Other formats are dialects (`agents/dialects/`), which build their own.
  */
 export function buildSystemPrompt(spec: EnvSpec, tools: readonly ToolSpec[], format: PromptFormat): string {
+  if (format !== 'hermes' && format !== 'openai') return dialect(format).systemPrompt(spec, tools);
   const answerRule = spec.answers
     ? 'Think briefly inside <think></think> before each action. When you are sure, give the final answer as <answer>...</answer> (or call the answer tool).'
     : 'Think briefly inside <think></think> before each action. The episode ends when the task is done.';
@@ -76,6 +79,7 @@ function hermesFunction(tool: ToolSpec): { name: string; description: string; pa
  * each turn the assistant's raw output and the observation it got back.
  */
 export function buildConversation(episode: PromptEpisode, format: PromptFormat): ChatMessage[] {
+  if (format !== 'hermes' && format !== 'openai') return dialect(format).conversation(episode);
   const messages: ChatMessage[] = [
     { role: 'system', content: [text(buildSystemPrompt(episode.spec, episode.tools, format))] },
     { role: 'user', content: episode.task },

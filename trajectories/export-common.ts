@@ -1,6 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { isBuiltinFormat, reexpressTurn } from '../agents/dialects/index.js';
 import type { ModelOutput, PromptFormat } from '../agents/policy.js';
 import { buildConversation, type ChatMessage } from '../agents/prompt.js';
 import type { EnvSpec } from '../core/env.js';
@@ -58,10 +59,17 @@ export const TOOL_CALL_BLOCK = /<tool_call>[\s\S]*?(?:<\/tool_call>|$)/g;
  *   loses the `<tool_call>` block but keeps the rest (the `<think>` text) as content;
  * - to `hermes`: native calls are written into the text as `<tool_call>` blocks after the content.
  * Answers, invalid turns and turns already in the target shape are unchanged. Token ids are dropped
- * from rewritten turns, since they no longer match the text.
+ * from rewritten turns, since they no longer match the text. When either format is a dialect
+ * (`agents/dialects/`, e.g. `vilasr`), every valid turn is rewritten by the target's writer from its
+ * parsed action and `<think>` text.
  */
 export function reexpressEpisode(record: EpisodeRecord, format: PromptFormat): EpisodeRecord {
   if (record.format === format) return record;
+  if (!isBuiltinFormat(record.format) || !isBuiltinFormat(format)) {
+    // A dialect on either side: each turn's parsed action is written again by the target dialect.
+    const steps = record.steps.map((step): StepRecord => ({ ...step, output: reexpressTurn(step.output, step.action, format, step.turn) }));
+    return { ...record, format, steps };
+  }
   const steps = record.steps.map((step): StepRecord => {
     const output = format === 'openai' ? toNativeCall(step) : toTextCall(step.output);
     return output === step.output ? step : { ...step, output };

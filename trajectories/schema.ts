@@ -1,3 +1,4 @@
+import { DIALECT_NAMES } from '../agents/dialects/names.js';
 import type { PromptFormat } from '../agents/policy.js';
 import type { InvalidReason } from '../core/env.js';
 import { compileSchema, type JsonSchema, type Validation } from '../core/schema.js';
@@ -44,6 +45,8 @@ export interface DatasetManifest {
   readonly format: PromptFormat;
   /** The weights the episodes' `totalReward` was computed with. */
   readonly rewards: RewardConfig;
+  /** The reward preset (`rewards/presets.ts`) the totals were computed with instead of the weights, if any. */
+  readonly rewardPreset?: string;
   /** The seeds requested, as ascending runs (`[]` when the caller did not say). */
   readonly seeds: readonly SeedSpan[];
   readonly counts: ManifestCounts;
@@ -199,7 +202,7 @@ export const EPISODE_RECORD_SCHEMA: JsonSchema = {
     envVersion: nonNegativeInteger,
     seed: { type: 'integer' },
     policy: { type: 'string', minLength: 1 },
-    format: { type: 'string', enum: ['hermes', 'openai'] },
+    format: { type: 'string', enum: [...DIALECT_NAMES] },
     task: contentSchema,
     steps: { type: 'array', items: stepSchema },
     success: { type: 'boolean' },
@@ -294,8 +297,9 @@ export const MANIFEST_SCHEMA: JsonSchema = {
     updatedAt: { type: 'string' },
     envs: { type: 'object', additionalProperties: manifestEnvSchema },
     policy: { type: 'string', minLength: 1 },
-    format: { type: 'string', enum: ['hermes', 'openai'] },
+    format: { type: 'string', enum: [...DIALECT_NAMES] },
     rewards: rewardConfigSchema,
+    rewardPreset: { type: 'string', minLength: 1 },
     seeds: {
       type: 'array',
       items: {

@@ -28,6 +28,8 @@ export interface DatasetInit {
   readonly policy: string;
   readonly format: PromptFormat;
   readonly rewards: RewardConfig;
+  /** The reward preset the totals are computed with instead of the weights (`--reward-preset`). */
+  readonly rewardPreset?: string;
   /** The seeds the run was asked for. */
   readonly seeds?: Iterable<number>;
   /** What draws the images (sharp, libvips, font packages); recorded as the manifest's `renderer`. */
@@ -151,6 +153,7 @@ export class DatasetWriter {
       policy: init.policy,
       format: init.format,
       rewards: init.rewards,
+      ...(init.rewardPreset === undefined ? {} : { rewardPreset: init.rewardPreset }),
       seeds: requested,
       ...(init.renderer === undefined ? {} : { renderer: init.renderer }),
       counts: { episodes: 0, successes: 0, invalidActions: 0, images: 0 },
@@ -344,6 +347,9 @@ function manifestDifferences(existing: DatasetManifest, init: DatasetInit): stri
   const differences: string[] = [];
   if (existing.policy !== init.policy) differences.push(`policy is "${existing.policy}" in the dataset, "${init.policy}" now`);
   if (existing.format !== init.format) differences.push(`format is ${existing.format} in the dataset, ${init.format} now`);
+  if (existing.rewardPreset !== init.rewardPreset) {
+    differences.push(`reward preset is ${existing.rewardPreset ?? 'none'} in the dataset, ${init.rewardPreset ?? 'none'} now`);
+  }
   const rewardNames = new Set([...Object.keys(existing.rewards), ...Object.keys(init.rewards)]);
   for (const name of rewardNames) {
     const before = (existing.rewards as unknown as Record<string, number | undefined>)[name];

@@ -84,3 +84,21 @@ export function dialect(name: string): Dialect {
 export function parseInDialect(output: ModelOutput, name: string): Action {
   return dialect(name).parse(output);
 }
+
+const THOUGHT = /<think>([\s\S]*?)<\/think>/;
+
+/**
+ * One recorded turn written again in another dialect: its parsed action and its `<think>` text,
+ * rendered by the target dialect's writer. Invalid turns are kept as they are (there is no action
+ * to rewrite). Exports use it when an episode recorded in one dialect is exported in another.
+ */
+export function reexpressTurn(output: ModelOutput, action: Action, target: string, turn: number): ModelOutput {
+  if (action.type === 'invalid') return output;
+  const thought = (THOUGHT.exec(output.text)?.[1] ?? '').trim();
+  return dialect(target).render({ thought, action }, turn);
+}
+
+/** Whether a format is one of the two built-in ones that `agents/prompt.ts` renders itself. */
+export function isBuiltinFormat(name: string): name is 'hermes' | 'openai' {
+  return name === 'hermes' || name === 'openai';
+}

@@ -33,6 +33,8 @@ export interface OpenAIPolicyOptions {
    * block goes in the system prompt and calls are read from the text, which works with any server.
    */
   readonly mode?: 'native' | 'text';
+  /** The text dialect in `text` mode: `hermes` (default) or a published system's, e.g. `vilasr`. */
+  readonly dialect?: PromptFormat;
   /** Merged into every request body last, e.g. `{top_p: 0.9, chat_template_kwargs: {enable_thinking: false}}`. */
   readonly extraBody?: Readonly<Record<string, unknown>>;
   /** Waits between retries; injectable so tests need not wait. */
@@ -88,7 +90,7 @@ export class OpenAIPolicy implements Policy {
     }
     this.options = options;
     this.name = `openai:${options.model}`;
-    this.format = (options.mode ?? 'native') === 'native' ? 'openai' : 'hermes';
+    this.format = (options.mode ?? 'native') === 'native' ? 'openai' : (options.dialect ?? 'hermes');
     this.url = `${parsed.href.replace(/\/+$/, '')}/chat/completions`;
     const fetchFunction = options.fetch ?? globalThis.fetch;
     this.fetch = fetchFunction.bind(globalThis);

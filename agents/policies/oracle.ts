@@ -1,5 +1,6 @@
 import type { Oracle, OracleStep } from '../../core/env.js';
 import { GymError } from '../../core/errors.js';
+import { dialect } from '../dialects/index.js';
 import type { ModelOutput, Policy, PolicyContext, PromptFormat } from '../policy.js';
 
 /**
@@ -23,8 +24,9 @@ export class OraclePolicy implements Policy {
   }
 }
 
-/** Writes an oracle step as model output in the given format. */
+/** Writes an oracle step as model output in the given format (a dialect's own writer for formats other than hermes and openai). */
 export function renderOracleStep(step: OracleStep, format: PromptFormat, turn: number): ModelOutput {
+  if (format !== 'hermes' && format !== 'openai') return dialect(format).render(step, turn);
   const thought = `<think>${step.thought}</think>`;
   const action = step.action;
   if (action.type === 'answer') {

@@ -2,6 +2,7 @@ import { contentText } from '../../core/content.js';
 import { Random } from '../../core/random.js';
 import type { JsonSchema } from '../../core/schema.js';
 import { ANSWER_TOOL, type ToolSpec } from '../../core/tool.js';
+import { dialect } from '../dialects/index.js';
 import type { ModelOutput, Policy, PolicyContext, PromptFormat } from '../policy.js';
 
 /** Options of {@link RandomPolicy}. */
@@ -145,11 +146,14 @@ function randomAnswer(random: Random, task: string): string {
 }
 
 function renderCall(name: string, args: Record<string, unknown>, format: PromptFormat, turn: number): ModelOutput {
+  if (format !== 'hermes' && format !== 'openai')
+    return dialect(format).render({ thought: '', action: { type: 'tool_call', name, arguments: args } }, turn);
   if (format === 'openai') return { text: '', toolCalls: [{ id: `call_${turn}`, name, arguments: JSON.stringify(args) }] };
   return { text: `<tool_call>\n${JSON.stringify({ name, arguments: args })}\n</tool_call>` };
 }
 
 function renderAnswer(answer: string, format: PromptFormat, turn: number): ModelOutput {
+  if (format !== 'hermes' && format !== 'openai') return dialect(format).render({ thought: '', action: { type: 'answer', answer } }, turn);
   if (format === 'openai') return renderCall(ANSWER_TOOL.name, { answer }, format, turn);
   return { text: `<answer>${answer}</answer>` };
 }

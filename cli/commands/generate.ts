@@ -1,6 +1,7 @@
 import { rm, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { runBatch } from '../../agents/batch.js';
+import { DIALECT_NAMES, isDialectName } from '../../agents/dialects/names.js';
 import { OpenAIPolicy } from '../../agents/policies/openai.js';
 import { OraclePolicy } from '../../agents/policies/oracle.js';
 import { RandomPolicy } from '../../agents/policies/random.js';
@@ -10,6 +11,7 @@ import { GymError } from '../../core/errors.js';
 import { registry, validateEnvOptions } from '../../core/registry.js';
 import { toToolSpec } from '../../core/tool.js';
 import type { GuardedEnv } from '../../core/wrappers.js';
+import { REWARD_PRESETS } from '../../rewards/presets.js';
 import { DEFAULT_REWARD_CONFIG, type RewardConfig } from '../../rewards/terms.js';
 import { FAILURES_FILE, FailureLog, failureError } from '../../trajectories/failures.js';
 import { readManifest } from '../../trajectories/reader.js';
@@ -29,11 +31,12 @@ const USAGE = `Usage: thinkgym generate --env <id> --out <dir> [options]
   --seed S             first seed; episodes use seeds S..S+N-1 (default 0)
   --option key=value   env option, repeatable (validated against the env's options schema)
   --concurrency N      episodes in flight at once (default 4)
-  --format F           hermes (tool calls in text, default) | openai (native tool_calls)
+  --format F           hermes (tool calls in text, default) | openai (native tool_calls) | vilasr (ViLaSR's Action: blocks)
   --max-turns N        override the env's turn limit
   --resume             continue an interrupted run: seeds already written are skipped, failed ones retried
   --allow-failures     exit 0 even when some episodes failed (they are listed in failures.jsonl)
   --reward key=value   reward weight, repeatable (accuracy, format, invalidCall, toolUse, efficiency, env)
+  --reward-preset P    total reward by a named preset instead of the weights: ${[...REWARD_PRESETS.keys()].join(' | ')}
   --quiet              no progress bar
  openai policy (any OpenAI-compatible server: vLLM, SGLang, Ollama, OpenAI):
   --base-url URL       e.g. http://localhost:8000/v1 (or THINKGYM_BASE_URL)
@@ -59,6 +62,7 @@ const FLAGS = {
   'max-turns': { type: 'string' },
   resume: { type: 'boolean' },
   reward: { type: 'string', multiple: true },
+  'reward-preset': { type: 'string' },
   quiet: { type: 'boolean' },
   'base-url': { type: 'string' },
   model: { type: 'string' },
@@ -88,6 +92,7 @@ export async function generate(argv: readonly string[]): Promise<number> {
   const maxTurns = values['max-turns'] === undefined ? undefined : integerFlag(values['max-turns'], 'max-turns', 1, 1);
   const format = parseFormat(values.format);
   const rewards = parseRewards(values.reward);
+  const rewardPreset = parseRewardPreset(values['reward-preset']);
   const envOptions = parseKeyValues(values.option);
   const createPolicy = policyFactory(values, format);
 
@@ -104,7 +109,15 @@ export async function generate(argv: readonly string[]): Promise<number> {
   try {
     writer = await DatasetWriter.open(
       out,
-      { envs: { [envId]: manifestEnv }, policy: policyName, format, rewards, seeds, renderer },
+      {
+        envs: { [envId]: manifestEnv },
+        policy: policyName,
+        format,
+        rewards,
+        ...(rewardPreset === undefined ? {} : { rewardPreset }),
+        seeds,
+        renderer,
+      },
       { resume: values.resume === true },
     );
   } catch (error) {
@@ -127,6 +140,7 @@ export async function generate(argv: readonly string[]): Promise<number> {
       images: writer.images,
       format,
       rewards,
+      ...(rewardPreset === undefined ? {} : { rewardPreset }),
       onEpisode: (record) => writer.append(record),
       onError: async (seed, error, steps) => {
         console.error(`\nseed ${seed} failed after ${steps.length} turn(s): ${(error as Error).message}`);
@@ -257,8 +271,13 @@ function interruptHandler(): { signal: AbortSignal; exitCode: () => number; disp
 }
 
 function parseFormat(value: string | undefined): PromptFormat {
-  if (value === undefined || value === 'hermes' || value === 'openai') return value ?? 'hermes';
-  throw new UsageError(`--format must be hermes or openai, got "${value}".`);
+  if (value === undefined || isDialectName(value)) return value ?? 'hermes';
+  throw new UsageError(`--format must be one of ${DIALECT_NAMES.join(', ')}, got "${value}".`);
+}
+
+function parseRewardPreset(value: string | undefined): string | undefined {
+  if (value === undefined || REWARD_PRESETS.has(value)) return value;
+  throw new UsageError(`--reward-preset must be one of ${[...REWARD_PRESETS.keys()].join(', ')}, got "${value}".`);
 }
 
 function parseRewards(pairs: readonly string[] | undefined): RewardConfig {
@@ -290,14 +309,23 @@ function policyFactory(values: { [K in keyof typeof FLAGS]?: unknown }, format: 
       const mode = (values.mode as string | undefined) ?? (format === 'openai' ? 'native' : 'text');
       if (mode !== 'native' && mode !== 'text') throw new UsageError(`--mode must be native or text, got "${mode}".`);
       if ((mode === 'native') !== (format === 'openai')) {
-        throw new UsageError('--mode native goes with --format openai, and --mode text with --format hermes.');
+        throw new UsageError('--mode native goes with --format openai, and --mode text with the text formats (hermes, vilasr).');
       }
       const temperature = values.temperature === undefined ? 0.7 : Number(values.temperature);
       const timeoutMs = Math.round(positiveNumber(values.timeout as string | undefined, 'timeout', 120) * 1000);
       const maxRetries = integerFlag(values.retries as string | undefined, 'retries', 4);
       const apiKey = (values['api-key'] as string | undefined) ?? process.env.OPENAI_API_KEY;
       return () =>
-        new OpenAIPolicy({ baseUrl, model, mode, temperature, timeoutMs, maxRetries, ...(apiKey === undefined ? {} : { apiKey }) });
+        new OpenAIPolicy({
+          baseUrl,
+          model,
+          mode,
+          dialect: format,
+          temperature,
+          timeoutMs,
+          maxRetries,
+          ...(apiKey === undefined ? {} : { apiKey }),
+        });
     }
     default:
       throw new GymError('unknown-policy', `Unknown policy "${name}"; choose oracle, random or openai.`);
