@@ -5,6 +5,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'thinkgym.js');
@@ -38,10 +39,9 @@ describe('clients against a live `thinkgym serve`', () => {
     server = await serve(['--max-sessions', '8']);
   }, 30_000);
 
-  afterAll(async () => {
-    const exited = new Promise((resolveExit) => server.child.once('exit', resolveExit));
-    server.child.kill('SIGTERM');
-    await exited;
+  afterAll(() => {
+    // The last test stops the server with SIGTERM; this only covers a failure before it.
+    if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
   });
 
   it('plays maze-v0 to the goal over WebSocket with the Python client (Debian python3)', async () => {
@@ -68,13 +68,20 @@ describe('clients against a live `thinkgym serve`', () => {
     await client.close();
   });
 
-  it('shuts down on SIGTERM, closing sessions', async () => {
-    const other = await serve([]);
-    const exited = new Promise<string>((resolveExit) => other.child.once('exit', (code, signal) => resolveExit(`${code} ${signal}`)));
-    other.child.kill('SIGTERM');
+  it('shuts down on SIGTERM with an open WebSocket session, exiting 0', async () => {
+    const socket = new WebSocket(`${server.url.replace('http', 'ws')}/ws`);
+    await new Promise((resolveOpen, reject) => {
+      socket.once('open', resolveOpen);
+      socket.once('error', reject);
+    });
+    const closedSocket = new Promise<number>((resolveClose) => socket.once('close', (code) => resolveClose(code)));
+    const exited = new Promise<string>((resolveExit) => server.child.once('exit', (code, signal) => resolveExit(`${code} ${signal}`)));
+    server.child.kill('SIGTERM');
+    expect(await closedSocket).toBe(1001);
     expect(await exited).toBe('0 null');
-    expect(other.output()).toContain('stopped');
-  }, 30_000);
+    expect(Number(/SIGTERM: closing (\d+) sessions/.exec(server.output())?.[1])).toBeGreaterThanOrEqual(1);
+    expect(server.output()).toContain('stopped');
+  });
 });
 
 describe('MCP over stdio', () => {
