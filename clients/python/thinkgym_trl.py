@@ -7,7 +7,8 @@
 The class has a no-argument constructor, ``reset(**row)`` that starts an episode (``row["seed"]``,
 optional ``row["options"]``) and returns the first observation (text, or content parts when it has
 images), one public, type-hinted, docstringed method per env tool (built from ``/metadata``), and
-``get_reward()``. Tool images come back as ``{"type": "image", "image": PIL.Image}`` parts (bytes
+``get_reward()``; no other public method, since TRL offers each one to the model as a tool (the
+server session closes when the instance is collected, or at the server's idle timeout). Tool images come back as ``{"type": "image", "image": PIL.Image}`` parts (bytes
 when Pillow is absent). Standard library only.
 """
 
@@ -105,16 +106,23 @@ def make_trl_env_class(env: str, base_url: str = "http://127.0.0.1:8000", option
         """The sum of the env's rewards over the episode so far."""
         return self.reward
 
-    def close(self) -> None:
-        """Closes the server session."""
+    def _close(self) -> None:
+        # Private: TRL offers every public method to the model as a tool.
         self._client.close()
+
+    def __del__(self) -> None:
+        try:
+            self._client.close()
+        except Exception:  # the server may be gone at interpreter exit
+            pass
 
     namespace: Dict[str, Any] = {
         "__init__": __init__,
         "reset": reset,
         "_call": _call,
         "get_reward": get_reward,
-        "close": close,
+        "_close": _close,
+        "__del__": __del__,
         "__doc__": f"{metadata['name']}: {metadata.get('description', '')}",
     }
     for tool in tools:

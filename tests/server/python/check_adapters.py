@@ -53,7 +53,7 @@ check(signature.parameters["steps"].default == 1, "optional arguments keep their
 hints = typing.get_type_hints(MazeEnv.move)
 check(hints["direction"] is str and hints["steps"] is int, "arguments carry type hints")
 check("Args:" in MazeEnv.move.__doc__ and "direction:" in MazeEnv.move.__doc__ and "up, down, left, right" in MazeEnv.move.__doc__, "the docstring documents every argument")
-check([name for name in dir(MazeEnv) if not name.startswith("_")] == ["close", "draw_path", "get_reward", "move", "reset"], "public methods are the tools plus reset, get_reward, close")
+check([name for name in dir(MazeEnv) if not name.startswith("_")] == ["draw_path", "get_reward", "move", "reset"], "public methods are the tools plus reset and get_reward")
 env = MazeEnv()
 text = env.reset(seed=3, options={"observation": "ascii"}, prompt="ignored dataset column")
 check(isinstance(text, str) and "You are at" in text, "reset(**row) returns the first observation as text")
@@ -65,7 +65,9 @@ reply = env.move(direction="sideways")
 check("must be one of" in (reply if isinstance(reply, str) else reply[0]["text"]), "a bad argument comes back as the env's message, not an exception")
 env.move("down", 2)
 check(abs(env.get_reward() - (-0.01)) < 1e-9, "get_reward sums the env's step rewards")
-env.close()
+sessions = health()["sessions"]
+del env
+check(health()["sessions"] == sessions - 1, "dropping an instance closes its server session")
 
 # verl: one env session per trajectory, shared by all tools, across create/execute/release.
 config = thinkgym_verl.tool_config(URL, "maze-v0", {"observation": "ascii"})
