@@ -7,3 +7,4 @@ import './sokoban/index.js';
 import './graph/index.js';
 import './chart/index.js';
 import './drawing/index.js';
+import './video/index.js';
