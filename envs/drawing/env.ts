@@ -81,7 +81,7 @@ const DOC = {
     'Drawing tools: a sentence per shape (coordinates, size, length, direction) and the annotated image.',
   reward:
     'Multiple choice: 1 for the right option (its letter or its text), else 0. Numbers (distance, angle, count): VSI-Bench mean ' +
-    'relative accuracy over thresholds 0.50..0.95 (1 within 5%, 0.5 at 30% off, 0 at 50%). Success means a score of 1.',
+    'relative accuracy over thresholds 0.50..0.95 (1 within 5%, 0.8 at 10% off, 0.4 at 30% off, 0 from 50% off). Success means a score of 1.',
   episodeEnd: 'Terminates on an answer; truncates after maxTurns (10) turns. Invalid calls cost a turn.',
   options:
     'difficulty (easy | medium | hard), objects (4..14) and distractors (0..20), questionKinds (comma list with optional :weight, ' +

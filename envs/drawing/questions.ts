@@ -120,8 +120,7 @@ const BUILDERS: Record<QuestionKind, Builder> = {
     const second = object(layout, b);
     const distances = [near, distance(centre(target), centre(second))] as const;
     const pair = random.chance(0.5) ? ([first, second] as const) : ([second, first] as const);
-    const lengths = pair.map((item) => distance(centre(target), centre(item)));
-    const index = (lengths[0] as number) <= (lengths[1] as number) ? 0 : 1;
+    const index = nearerOf(centre(target), pair.map(centre));
     const winner = pair[index] as SceneObject;
     const loser = pair[1 - index] as SceneObject;
     const percent = (100 * (Math.max(...distances) / Math.min(...distances) - 1)).toFixed(1);
@@ -486,6 +485,15 @@ function object(layout: Layout, index: number): SceneObject {
 
 function* candidates(count: number, make: () => Point | null): Generator<Point | null> {
   for (let index = 0; index < count; index += 1) yield make();
+}
+
+/** Which of the candidates is nearest to `target` (the first on a tie). */
+export function nearerOf(target: Point, candidates: readonly Point[]): number {
+  let best = 0;
+  candidates.forEach((point, index) => {
+    if (distance(target, point) < distance(target, candidates[best] as Point)) best = index;
+  });
+  return best;
 }
 
 /** The point at fraction `t` along a→b, moved `offset` pixels square to it (positive to the right of a→b on screen). */

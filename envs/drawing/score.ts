@@ -11,8 +11,8 @@ export const MRA_THRESHOLDS: readonly number[] = Array.from({ length: 10 }, (_, 
 
 /**
  * Mean relative accuracy: the share of thresholds θ for which the relative error
- * `|prediction − gold| / |gold|` is below `1 − θ`. A relative error under 5% scores 1, one of 30%
- * scores 0.5, one of 50% or more scores 0. A gold of 0 needs an exact 0.
+ * `|prediction − gold| / |gold|` is below `1 − θ`. A relative error under 5% scores 1, one of 10%
+ * scores 0.8, one of 30% scores 0.4, one of 50% or more scores 0. A gold of 0 needs an exact 0.
  */
 export function meanRelativeAccuracy(prediction: number, gold: number): number {
   if (!Number.isFinite(prediction)) return 0;
