@@ -115,7 +115,7 @@ const DOC = {
     'minutes (0.5..600, default 2), fps (1 or 2), width (256..1280, default 448; height 9/16), questionKinds (comma list or all), ' +
     'tolerance (s, default 5), openingFrames (8), framesPerCall (8), frameBudget (64), cacheDir (default ~/.cache/thinkgym/video), ' +
     'dataset (video QA JSONL for evaluation; no oracle).',
-  versionHistory: 'v0: first version (scenario version 1).',
+  versionHistory: 'v0: first version (scenario version 2: the sign is drawn over the objects).',
 };
 
 /** The spec of video-v0. */

@@ -77,13 +77,15 @@ export class FrameRenderer {
       blend(buffer, format.width, format.height, sprite, x, 4);
       x += sprite.width;
     }
-    if (index >= sign.start && index < sign.end)
-      blend(buffer, format.width, format.height, this.sprite('sign'), sign.position[0], sign.position[1]);
     for (const object of objects) {
       const appearance = appearanceAt(object, index);
       if (appearance === undefined) continue;
       const [left, top] = positionAt(appearance, index);
       blend(buffer, format.width, format.height, this.sprite(shapeKey(object.label, object.shape, colourAt(object, index))), left, top);
+    }
+    // The sign goes over everything, so no object ever hides its word.
+    if (index >= sign.start && index < sign.end) {
+      blend(buffer, format.width, format.height, this.sprite('sign'), sign.position[0], sign.position[1]);
     }
     paintCode(buffer, format.width, format.height, index);
     return buffer;

@@ -8,7 +8,7 @@ import type { Random } from '../../core/random.js';
  */
 
 /** Bumped whenever the same seed and options would give different frames; part of the cache key. */
-export const SCENARIO_VERSION = 1;
+export const SCENARIO_VERSION = 2;
 
 /** Shapes objects take. */
 export const SHAPES = ['circle', 'square', 'triangle', 'diamond'] as const;
