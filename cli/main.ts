@@ -28,6 +28,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   render: async () => (await import('./commands/render.js')).render,
   check: async () => (await import('./commands/check.js')).check,
   serve: async () => (await import('./commands/serve.js')).serveCommand,
+  doctor: async () => (await import('./commands/doctor.js')).doctor,
 };
 
 /**
