@@ -10,7 +10,9 @@ const BENCHES: Record<string, () => Promise<BenchRun>> = {
   sokoban: async () => (await import('./sokoban.js')).run,
   graph: async () => (await import('./graph.js')).run,
   'image-tools': async () => (await import('./image-tools.js')).run,
+  'peak-memory': async () => (await import('./peak-memory.js')).run,
   server: async () => (await import('./server.js')).run,
+  video: async () => (await import('./video.js')).run,
 };
 
 async function main(argv: readonly string[]): Promise<void> {
