@@ -1,22 +1,28 @@
-import { writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { FormatError } from '../../core/errors.js';
-import { readEpisodes } from '../../trajectories/reader.js';
-import type { EpisodeRecord } from '../../trajectories/record.js';
-import { renderEpisodesHtml } from '../../trajectories/render-html.js';
+import { writeViewer } from '../../trajectories/render-html.js';
 import { integerFlag, parseCommand, UsageError } from '../args.js';
 
-const USAGE = `Usage: thinkgym render <dataset-dir> [--out page.html] [--limit N] [--failures]
-  Renders episodes (task, each turn's model output, action, observation images) to an HTML page.
-  --out FILE     default <dataset-dir>/index.html
-  --limit N      at most N episodes (default 50)
-  --failures     only episodes that did not succeed`;
+const USAGE = `Usage: thinkgym render <dataset-dir> [--out index.html] [--limit N] [--failures] [--no-charts]
+  Renders a dataset as HTML: an index page (overall row, episodes sorted by seed, pictures of the
+  dataset) and one page per episode (task, each turn's model output, action, observation images)
+  in <name>-files/ beside the index.
+  --out FILE     index page, default <dataset-dir>/index.html
+  --limit N      at most N episodes, the first by seed (default all; the index says "N of M")
+  --failures     only episodes that did not succeed
+  --no-charts    skip the pictures of the dataset`;
 
 /** `thinkgym render`: a dataset's episodes as an HTML page. */
 export async function render(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseCommand(
     argv,
-    { out: { type: 'string' }, limit: { type: 'string' }, failures: { type: 'boolean' }, help: { type: 'boolean' } },
+    {
+      out: { type: 'string' },
+      limit: { type: 'string' },
+      failures: { type: 'boolean' },
+      'no-charts': { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
     USAGE,
   );
   if (values.help === true) {
@@ -25,21 +31,18 @@ export async function render(argv: readonly string[]): Promise<number> {
   }
   const directory = positionals[0];
   if (directory === undefined) throw new UsageError(`Name the dataset directory.\n\n${USAGE}`);
-  const limit = integerFlag(values.limit, 'limit', 50, 1);
-  const out = resolve(values.out ?? join(directory, 'index.html'));
-  const episodes: EpisodeRecord[] = [];
-  for await (const episode of readEpisodes(directory, {
+  const limit = values.limit === undefined ? undefined : integerFlag(values.limit, 'limit', 0, 1);
+  const result = await writeViewer({
+    datasetDirectory: directory,
+    out: resolve(values.out ?? join(directory, 'index.html')),
+    title: `thinkgym — ${directory}`,
+    ...(limit === undefined ? {} : { limit }),
+    failuresOnly: values.failures === true,
+    charts: values['no-charts'] !== true,
     onProblem: (problem) => console.error(`skipping line ${problem.line}: ${problem.message}`),
-  })) {
-    if (values.failures === true && episode.success) continue;
-    episodes.push(episode);
-    if (episodes.length >= limit) break;
-  }
-  if (episodes.length === 0) throw new FormatError(`No episodes to render in ${directory}.`, { file: directory });
-  await writeFile(
-    out,
-    renderEpisodesHtml(episodes, { title: `thinkgym — ${directory}`, datasetDirectory: resolve(directory), outputDirectory: dirname(out) }),
-  );
-  console.log(`rendered ${episodes.length} episodes to ${out}`);
+  });
+  if (result.shown === 0) throw new FormatError(`No episodes to render in ${directory}.`, { file: directory });
+  const limited = result.shown < result.total ? ` of ${result.total}` : '';
+  console.log(`rendered ${result.shown}${limited} episodes to ${result.indexPath} (episode pages in ${result.filesDirectory})`);
   return 0;
 }
