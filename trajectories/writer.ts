@@ -40,8 +40,10 @@ export interface DatasetInit {
 export interface DatasetWriterOptions {
   /** Continue a dataset that already has episodes (the CLI's `--resume`). */
   readonly resume?: boolean;
-  /** Rewrite `manifest.json` after this many appends (default 20); it is also rewritten every 10 s and on close. */
+  /** Rewrite `manifest.json` after this many appends (default 20); it is also rewritten on close. */
   readonly manifestEvery?: number;
+  /** Also rewrite `manifest.json` on an append this many milliseconds after the last write (default 10 000). */
+  readonly manifestIntervalMs?: number;
   /** Called for each corrupt line found while resuming (they are also in {@link ResumeReport.problems}). */
   readonly onProblem?: (problem: LineProblem) => void;
 }
@@ -72,8 +74,6 @@ export function manifestEnv(
   };
 }
 
-const MANIFEST_INTERVAL_MS = 10_000;
-
 /**
  * Appends episodes to a dataset directory: `trajectories.jsonl`, `images/xx/<sha256>.png` (through
  * {@link DatasetWriter.images}) and `manifest.json`.
@@ -92,21 +92,28 @@ export class DatasetWriter {
   private readonly handle: FileHandle;
   private readonly keys = new SeedCounter();
   private readonly imageHashes = new Set<string>();
-  private manifestState: { -readonly [K in keyof DatasetManifest]: DatasetManifest[K] };
+  private manifestState: { -readonly [K in keyof Omit<DatasetManifest, 'counts'>]: Omit<DatasetManifest, 'counts'>[K] };
   private totals = { episodes: 0, successes: 0, invalidActions: 0 };
   private queue: Promise<void> = Promise.resolve();
   private sinceManifest = 0;
   private lastManifestAt = 0;
   private readonly manifestEvery: number;
+  private readonly manifestIntervalMs: number;
   private closed = false;
   private resumeReport: ResumeReport | null = null;
 
-  private constructor(dir: string, handle: FileHandle, manifest: DatasetManifest, manifestEvery: number) {
+  private constructor(
+    dir: string,
+    handle: FileHandle,
+    manifest: Omit<DatasetManifest, 'counts'>,
+    schedule: { readonly manifestEvery: number; readonly manifestIntervalMs: number },
+  ) {
     this.dir = dir;
     this.handle = handle;
     this.images = new DirectoryImageStore(dir);
     this.manifestState = { ...manifest };
-    this.manifestEvery = manifestEvery;
+    this.manifestEvery = schedule.manifestEvery;
+    this.manifestIntervalMs = schedule.manifestIntervalMs;
   }
 
   /** What was found when resuming; `null` for a new dataset. */
@@ -128,6 +135,10 @@ export class DatasetWriter {
     if (!Number.isInteger(manifestEvery) || manifestEvery < 1) {
       throw new GymError('bad-option', `manifestEvery must be a positive integer, got ${manifestEvery}.`);
     }
+    const manifestIntervalMs = options.manifestIntervalMs ?? 10_000;
+    if (!(manifestIntervalMs >= 0)) {
+      throw new GymError('bad-option', `manifestIntervalMs must be a number of milliseconds >= 0, got ${manifestIntervalMs}.`);
+    }
     await mkdir(dir, { recursive: true });
     const file = join(dir, DATASET_FILES.trajectories);
     const entries = await readdir(dir);
@@ -135,7 +146,7 @@ export class DatasetWriter {
     if (entries.length > 0 && !isDataset) {
       throw new GymError('output-not-empty', `${dir} is not empty and holds no thinkgym dataset; choose another --out.`);
     }
-    const populated = isDataset && (await fileSize(file)) > 0;
+    const populated = entries.includes(DATASET_FILES.trajectories) && (await stat(file)).size > 0;
     if (populated && options.resume !== true) {
       throw new GymError(
         'dataset-exists',
@@ -144,7 +155,7 @@ export class DatasetWriter {
     }
     const now = new Date().toISOString();
     const requested = compactSeeds(init.seeds ?? []);
-    let manifest: DatasetManifest = {
+    let manifest: Omit<DatasetManifest, 'counts'> = {
       schemaVersion: TRAJECTORY_SCHEMA_VERSION,
       generator: 'thinkgym',
       createdAt: now,
@@ -156,7 +167,6 @@ export class DatasetWriter {
       ...(init.rewardPreset === undefined ? {} : { rewardPreset: init.rewardPreset }),
       seeds: requested,
       ...(init.renderer === undefined ? {} : { renderer: init.renderer }),
-      counts: { episodes: 0, successes: 0, invalidActions: 0, images: 0 },
     };
     let truncated: ResumeReport['truncated'] = null;
     if (populated) {
@@ -180,10 +190,10 @@ export class DatasetWriter {
       truncated = await repairTornTail(file);
     }
     const handle = await open(file, 'a');
-    const writer = new DatasetWriter(dir, handle, manifest, manifestEvery);
+    const writer = new DatasetWriter(dir, handle, manifest, { manifestEvery, manifestIntervalMs });
     try {
       await writer.load(file, populated, truncated, options.onProblem);
-      await writer.writeManifest(false);
+      await writer.writeManifest();
     } catch (error) {
       await handle.close();
       throw error;
@@ -256,18 +266,15 @@ export class DatasetWriter {
         );
       }
     }
-    const line = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
+    const line = `${JSON.stringify(record)}\n`;
     return this.enqueue(async () => {
-      let offset = 0;
-      while (offset < line.length) {
-        const { bytesWritten } = await this.handle.write(line, offset, line.length - offset);
-        offset += bytesWritten;
-      }
+      // One append of the whole line (writeFile loops until every byte is written).
+      await this.handle.appendFile(line);
       await this.handle.datasync();
       this.count(record, hashes);
       this.sinceManifest += 1;
-      if (this.sinceManifest >= this.manifestEvery || performance.now() - this.lastManifestAt >= MANIFEST_INTERVAL_MS) {
-        await this.writeManifest(false);
+      if (this.sinceManifest >= this.manifestEvery || performance.now() - this.lastManifestAt >= this.manifestIntervalMs) {
+        await this.writeManifest();
       }
     });
   }
@@ -282,7 +289,7 @@ export class DatasetWriter {
     if (!this.closed) {
       this.closed = true;
       try {
-        await this.enqueue(() => this.writeManifest(true));
+        await this.enqueue(() => this.writeManifest());
       } finally {
         await this.handle.close();
       }
@@ -306,7 +313,7 @@ export class DatasetWriter {
     return run;
   }
 
-  private async writeManifest(sync: boolean): Promise<void> {
+  private async writeManifest(): Promise<void> {
     this.manifestState.updatedAt = new Date().toISOString();
     const manifest = this.manifest();
     const checked = validateManifest(manifest);
@@ -315,22 +322,14 @@ export class DatasetWriter {
     const temporary = `${target}.${process.pid}.tmp`;
     const handle = await open(temporary, 'w');
     try {
-      await handle.writeFile(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
-      if (sync) await handle.sync();
+      await handle.writeFile(`${JSON.stringify(manifest, null, 2)}\n`);
+      await handle.sync();
     } finally {
       await handle.close();
     }
     await rename(temporary, target);
     this.sinceManifest = 0;
     this.lastManifestAt = performance.now();
-  }
-}
-
-async function fileSize(file: string): Promise<number> {
-  try {
-    return (await stat(file)).size;
-  } catch {
-    return 0;
   }
 }
 
@@ -370,14 +369,14 @@ function manifestDifferences(existing: DatasetManifest, init: DatasetInit): stri
 }
 
 /**
- * Cuts an unterminated last line (a write interrupted by a crash) from `trajectories.jsonl`. A
- * tail that is in fact a complete, valid record only lacks its newline, which is added instead.
+ * Cuts an unterminated last line (a write interrupted by a crash) from `trajectories.jsonl`, which
+ * must not be empty. A tail that is in fact a complete, valid record only lacks its newline, which
+ * is added instead.
  */
 async function repairTornTail(file: string): Promise<ResumeReport['truncated']> {
-  const size = await fileSize(file);
-  if (size === 0) return null;
   const handle = await open(file, 'r+');
   try {
+    const { size } = await handle.stat();
     const last = Buffer.alloc(1);
     await handle.read(last, 0, 1, size - 1);
     if (last[0] === 0x0a) return null;
@@ -389,7 +388,7 @@ async function repairTornTail(file: string): Promise<ResumeReport['truncated']> 
       await handle.datasync();
       return null;
     }
-    const line = keep === 0 ? 1 : (await countNewlines(handle, keep)) + 1;
+    const line = (await countNewlines(handle)) + 1;
     await handle.truncate(keep);
     await handle.datasync();
     return { line, bytes: size - keep };
@@ -412,12 +411,14 @@ async function lastNewlineEnd(handle: FileHandle, size: number): Promise<number>
   return 0;
 }
 
-async function countNewlines(handle: FileHandle, length: number): Promise<number> {
+/** The newlines of the whole file (called once the torn tail is known to hold none). */
+async function countNewlines(handle: FileHandle): Promise<number> {
   const chunk = Buffer.alloc(1024 * 1024);
   let count = 0;
-  for (let position = 0; position < length; position += chunk.length) {
-    const { bytesRead } = await handle.read(chunk, 0, Math.min(chunk.length, length - position), position);
-    for (let index = 0; index < bytesRead; index += 1) if (chunk[index] === 0x0a) count += 1;
+  for (let position = 0; ; ) {
+    const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
+    if (bytesRead === 0) return count;
+    for (const byte of chunk.subarray(0, bytesRead)) if (byte === 0x0a) count += 1;
+    position += bytesRead;
   }
-  return count;
 }

@@ -121,6 +121,18 @@ describe('resuming a dataset with a torn last line', () => {
     expect(await collect()).toEqual(written.slice(0, 2));
   });
 
+  it('finds the previous newline at the very start of a 64 KiB chunk', async () => {
+    const written = await writeEpisodes(['a', 'x'.repeat(LONG)]);
+    const body = await readFile(file);
+    const lastStart = body.subarray(0, body.length - 1).lastIndexOf(0x0a) + 1;
+    // 64 KiB - 1 bytes of torn tail: the chunk read back from the end starts on the newline itself.
+    await truncate(file, lastStart + 64 * 1024 - 1);
+    const writer = await DatasetWriter.open(dir, INIT, { resume: true });
+    expect(writer.resumed).toEqual({ episodes: 1, truncated: { line: 2, bytes: 64 * 1024 - 1 }, problems: [] });
+    await writer.close();
+    expect(await collect()).toEqual(written.slice(0, 1));
+  });
+
   it('cuts a torn first line longer than 64 KiB to an empty file', async () => {
     await writeEpisodes(['x'.repeat(LONG)]);
     const size = (await stat(file)).size;
@@ -144,6 +156,15 @@ describe('resuming a dataset with a torn last line', () => {
     expect(writer.resumed?.episodes).toBe(12);
     await writer.close();
     expect(await collect()).toEqual(written.slice(0, 12));
+  });
+
+  it('keeps corrupt lines in the middle when no onProblem is given', async () => {
+    await writeEpisodes(['a', 'b']);
+    const lines = (await readFile(file, 'utf8')).split('\n');
+    await writeFile(file, [lines[0], 'not json', lines[1], ''].join('\n'));
+    const writer = await DatasetWriter.open(dir, INIT, { resume: true });
+    expect(writer.resumed?.problems.map((problem) => problem.line)).toEqual([2]);
+    await writer.close();
   });
 
   it('reports corrupt lines in the middle through onProblem and keeps them', async () => {
@@ -289,6 +310,110 @@ describe('DatasetWriter bookkeeping', () => {
     expect(closed.counts.episodes).toBe(4);
     expect(await writer.close()).toEqual(closed);
     expect((await readdir(dir)).sort()).toEqual(['images', 'manifest.json', 'trajectories.jsonl']);
+  });
+
+  it('rewrites the manifest after every append with manifestEvery 1', async () => {
+    const writer = await DatasetWriter.open(dir, INIT, { manifestEvery: 1 });
+    await writer.append(await storedSyntheticRecord(writer.images, 0));
+    expect((await readManifest(dir))?.counts.episodes).toBe(1);
+    await writer.append(await storedSyntheticRecord(writer.images, 1));
+    expect((await readManifest(dir))?.counts.episodes).toBe(2);
+    await writer.close();
+  });
+
+  it('records no seeds when the run names none, and stamps each manifest write', async () => {
+    const { seeds: _seeds, ...unseeded } = INIT;
+    const writer = await DatasetWriter.open(dir, unseeded);
+    expect(writer.manifest().seeds).toEqual([]);
+    const opened = writer.manifest();
+    expect(opened.updatedAt >= opened.createdAt).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const closed = await writer.close();
+    expect(closed.updatedAt > opened.updatedAt).toBe(true);
+    expect((await readManifest(dir))?.updatedAt).toBe(closed.updatedAt);
+  });
+
+  it('resumes a dataset whose manifest was lost, rebuilding it from the run', async () => {
+    await writeEpisodes(['a', 'b']);
+    await rm(join(dir, 'manifest.json'));
+    await truncate(file, (await stat(file)).size - 3);
+    const writer = await DatasetWriter.open(dir, { ...INIT, policy: 'other' }, { resume: true });
+    expect(writer.resumed).toMatchObject({ episodes: 1, truncated: { line: 2 } });
+    const manifest = await writer.close();
+    expect(manifest).toMatchObject({ policy: 'other', counts: { episodes: 1 }, envs: INIT.envs });
+  });
+
+  it('keys episodes so that env ids and seeds cannot run together', async () => {
+    const writer = await DatasetWriter.open(dir, INIT);
+    await writer.append(await storedSyntheticRecord(writer.images, 35, { env: 'probe-v3' }));
+    expect(writer.has('probe-v3', 35)).toBe(true);
+    expect(writer.has('probe-v', 335)).toBe(false);
+    expect(writer.has('probe-v33', 5)).toBe(false);
+    await writer.close();
+  });
+
+  it('rewrites the manifest on every append once manifestIntervalMs has passed', async () => {
+    const writer = await DatasetWriter.open(dir, INIT, { manifestEvery: 100, manifestIntervalMs: 0 });
+    await writer.append(await storedSyntheticRecord(writer.images, 0));
+    expect((await readManifest(dir))?.counts.episodes).toBe(1);
+    await writer.close();
+    for (const manifestIntervalMs of [-1, Number.NaN]) {
+      const error = await DatasetWriter.open(join(dir, 'other'), INIT, { manifestIntervalMs }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(GymError);
+      expect((error as GymError).code).toBe('bad-option');
+      expect((error as Error).message).toBe(`manifestIntervalMs must be a number of milliseconds >= 0, got ${manifestIntervalMs}.`);
+    }
+  });
+
+  it('records the reward preset and renderer versions, and refuses a resume under another preset', async () => {
+    const renderer = { sharp: '0.34.0', libvips: '8.16.0', packages: { 'dejavu-fonts-ttf': '2.37.3' } };
+    const writer = await DatasetWriter.open(dir, { ...INIT, rewardPreset: 'gated', renderer });
+    expect(writer.manifest()).toMatchObject({ rewardPreset: 'gated', renderer });
+    await writer.append(await storedSyntheticRecord(writer.images, 0));
+    await writer.close();
+    expect(await readManifest(dir)).toMatchObject({ rewardPreset: 'gated', renderer });
+    expect((await mismatch({ ...INIT, renderer })).data).toEqual({ differences: ['reward preset is gated in the dataset, none now'] });
+    expect((await mismatch({ ...INIT, rewardPreset: 'dense' })).data).toEqual({
+      differences: ['reward preset is gated in the dataset, dense now'],
+    });
+    await rm(dir, { recursive: true, force: true });
+    const plain = await DatasetWriter.open(dir, INIT);
+    expect('rewardPreset' in plain.manifest()).toBe(false);
+    expect('renderer' in plain.manifest()).toBe(false);
+    await plain.append(await storedSyntheticRecord(plain.images, 0));
+    await plain.close();
+    expect((await mismatch({ ...INIT, rewardPreset: 'gated' })).data).toEqual({
+      differences: ['reward preset is none in the dataset, gated now'],
+    });
+  });
+
+  it('says which rule each refusal broke, by code and message', async () => {
+    const bad = await DatasetWriter.open(dir, INIT, { manifestEvery: 0 }).catch((caught: unknown) => caught);
+    expect((bad as GymError).code).toBe('bad-option');
+    await writeEpisodes(['a']);
+    const exists = await DatasetWriter.open(dir, INIT).catch((caught: unknown) => caught);
+    expect((exists as GymError).code).toBe('dataset-exists');
+    expect((exists as Error).message).toBe(
+      `${dir} already holds a dataset; pass --resume to continue it (seeds already written are skipped) or choose another --out.`,
+    );
+    const writer = await DatasetWriter.open(dir, INIT, { resume: true });
+    const good = await storedSyntheticRecord(writer.images, 1);
+    const invalid = await writer.append({ ...good, score: 2 }).catch((caught: unknown) => caught);
+    expect((invalid as Error).message).toMatch(/^Episode probe-v0 seed 1 is not a valid record: .*score/);
+    const sha256 = 'c'.repeat(64);
+    const missing = await writer
+      .append({ ...good, task: [{ type: 'image', image: { sha256, width: 1, height: 1, mime: 'image/png' } }] })
+      .catch((caught: unknown) => caught);
+    expect((missing as GymError).code).toBe('image-missing');
+    expect((missing as GymError).data).toEqual({ sha256 });
+    expect((missing as Error).message).toBe(
+      `Episode probe-v0 seed 1 references image ${sha256}, which is not in ${writer.images.root}; make the env with this writer's images store.`,
+    );
+    await writer.close();
+    const closed = await writer.append(good).catch((caught: unknown) => caught);
+    expect((closed as GymError).code).toBe('writer-closed');
+    expect((closed as Error).message).toBe(`The dataset writer for ${dir} is closed; open it again to append.`);
+    expect((await collect()).map((record) => record.seed)).toEqual([0]);
   });
 
   it('refuses a manifestEvery that is not a positive integer', async () => {
