@@ -23,10 +23,13 @@ export const PIXELS_PER_IMAGE_TOKEN = 28;
 export interface ContextBounds {
   /** Most characters of text in one observation. */
   readonly observationCharacters: number;
-  /** Longest side, in pixels, of an image in an observation (0 when there are none). */
-  readonly imageSide: number;
-  /** Most images in one observation. */
-  readonly imagesPerObservation: number;
+  /** The largest image an observation shows (one at most), and the most text beside it; absent when none has an image. */
+  readonly image?: {
+    readonly width: number;
+    readonly height: number;
+    /** Most characters of text in an observation that holds an image. */
+    readonly characters: number;
+  };
   /** The turn limit at the largest allowed options. */
   readonly turns: number;
 }
@@ -41,9 +44,11 @@ export function textTokens(characters: number): number {
   return Math.ceil(characters / CHARACTERS_PER_TOKEN);
 }
 
-/** Estimated tokens of the largest observation the bounds allow. */
+/** Estimated tokens of the largest observation the bounds allow: the longest text, or the largest image with its text. */
 export function observationTokens(bounds: ContextBounds): number {
-  return textTokens(bounds.observationCharacters) + bounds.imagesPerObservation * imageTokens(bounds.imageSide, bounds.imageSide);
+  const text = textTokens(bounds.observationCharacters);
+  if (bounds.image === undefined) return text;
+  return Math.max(text, textTokens(bounds.image.characters) + imageTokens(bounds.image.width, bounds.image.height));
 }
 
 /** Estimated tokens of every observation of the longest episode: the reset and one per turn. */
@@ -51,16 +56,22 @@ export function worstEpisodeTokens(bounds: ContextBounds): number {
   return (bounds.turns + 1) * observationTokens(bounds);
 }
 
+/** Whether the longest episode's observations leave {@link RESERVED_TOKENS} of the context free. */
+export function fitsContext(bounds: ContextBounds): boolean {
+  return worstEpisodeTokens(bounds) <= CONTEXT_TOKENS - RESERVED_TOKENS;
+}
+
 /** The sentence an env's Options section gives its bounds in. */
 export function describeBounds(bounds: ContextBounds): string {
   const image =
-    bounds.imagesPerObservation === 0
+    bounds.image === undefined
       ? 'no image'
-      : `${bounds.imagesPerObservation === 1 ? 'one image' : `at most ${bounds.imagesPerObservation} images`} of at most ${bounds.imageSide} px a side`;
+      : `at most one image, of at most ${bounds.image.width}x${bounds.image.height} px (with at most ${bounds.image.characters} characters beside it)`;
+  const worst = worstEpisodeTokens(bounds);
   return (
     `Context bounds (at the largest options): each observation holds at most ${bounds.observationCharacters} characters of text and ${image}; ` +
     `the turn limit is ${bounds.turns}. At 3 characters per token and one image token per 28x28 px, the longest episode's observations ` +
-    `come to at most ${worstEpisodeTokens(bounds)} tokens, which leaves ${CONTEXT_TOKENS - worstEpisodeTokens(bounds)} of a ` +
-    `${CONTEXT_TOKENS}-token context (a 7B VLM such as Qwen2.5-VL-7B) for the system prompt, the tools and the model's turns.`
+    `come to at most ${worst} tokens, which leaves ${CONTEXT_TOKENS - worst} of a ${CONTEXT_TOKENS}-token context (a 7B VLM such as ` +
+    "Qwen2.5-VL-7B) for the system prompt, the tools and the model's turns."
   );
 }

@@ -6,9 +6,10 @@ import type { EnvDefinition } from '../../core/registry.js';
 import type { JsonSchema } from '../../core/schema.js';
 import type { Tool } from '../../core/tool.js';
 import { type AnswerCheck, type Task, ToolEnv } from '../../core/tool-env.js';
-import { type CoordinateFrame, describeFrame } from '../../tools/image/frame.js';
-import { createImageTools } from '../../tools/image/index.js';
+import { type CoordinateFrame, checkBox, describeFrame } from '../../tools/image/frame.js';
+import { createImageTools, type ZoomInArgs } from '../../tools/image/index.js';
 import { TesseractOcr } from '../../tools/image/ocr.js';
+import { type ContextBounds, describeBounds } from '../context-budget.js';
 import { CHART_TYPES, type ChartGenerationOptions, type ChartType, generateTask } from './generate.js';
 import { type ChartQASet, loadChartQA, readChartQAImage } from './load.js';
 import { QUESTION_KINDS, type QuestionKind } from './questions.js';
@@ -17,6 +18,22 @@ import { CHART_ELEMENT_KINDS } from './scene.js';
 import { goldFromLabel, scoreAnswer } from './score.js';
 import { createChartOracle } from './solve.js';
 import type { ChartState } from './state.js';
+
+/** Longest side of a generated chart, and of a zoom_in result, in pixels. */
+export const CHART_MAX_SIDE = 1024;
+/** The turn limit. */
+export const CHART_TURNS = 8;
+
+/**
+ * The bounds every chart-v0 observation keeps for generated charts at the largest options: the
+ * longest text is an ocr or locate reply; the largest image is the chart itself or a zoom_in
+ * result, both at most {@link CHART_MAX_SIDE} a side.
+ */
+export const CHART_BOUNDS: ContextBounds = {
+  observationCharacters: 2000,
+  image: { width: CHART_MAX_SIDE, height: CHART_MAX_SIDE, characters: 600 },
+  turns: CHART_TURNS,
+};
 
 /** The options chart-v0 takes (after validation against {@link CHART_OPTIONS}). */
 export interface ChartEnvOptions {
@@ -58,10 +75,10 @@ export const CHART_OPTIONS: JsonSchema = {
       default: 'pixel',
       description: 'Coordinate frame of the image tools: absolute pixels, or Qwen2-VL normalised 0..1000.',
     },
-    minWidth: { type: 'integer', minimum: 240, maximum: 2048, default: 480, description: 'Smallest chart width in pixels.' },
-    maxWidth: { type: 'integer', minimum: 240, maximum: 2048, default: 1024, description: 'Largest chart width in pixels.' },
-    minHeight: { type: 'integer', minimum: 200, maximum: 2048, default: 360, description: 'Smallest chart height in pixels.' },
-    maxHeight: { type: 'integer', minimum: 200, maximum: 2048, default: 800, description: 'Largest chart height in pixels.' },
+    minWidth: { type: 'integer', minimum: 240, maximum: CHART_MAX_SIDE, default: 480, description: 'Smallest chart width in pixels.' },
+    maxWidth: { type: 'integer', minimum: 240, maximum: CHART_MAX_SIDE, default: 1024, description: 'Largest chart width in pixels.' },
+    minHeight: { type: 'integer', minimum: 200, maximum: CHART_MAX_SIDE, default: 360, description: 'Smallest chart height in pixels.' },
+    maxHeight: { type: 'integer', minimum: 200, maximum: CHART_MAX_SIDE, default: 800, description: 'Largest chart height in pixels.' },
     valueLabels: {
       type: 'number',
       minimum: 0,
@@ -106,17 +123,40 @@ const DOC = {
     'The answer scores 1 or 0: numbers by relaxed accuracy (within 5% of the gold value, as ChartQA; commas, %, currency ' +
     'signs and units are ignored), names and yes/no by case- and space-insensitive exact match. Tool calls earn no env ' +
     'reward; trajectory rewards add format, invalid-call, gated tool-use and efficiency terms.',
-  episodeEnd: 'Terminates when the model answers; truncates after maxTurns (8) turns without an answer. Invalid calls cost a turn.',
+  episodeEnd: `Terminates when the model answers; truncates after maxTurns (${CHART_TURNS}) turns without an answer. Invalid calls cost a turn.`,
   options:
     'chartTypes and questionKinds (comma lists or all), coordinates (pixel | qwen1000), minWidth/maxWidth/minHeight/maxHeight, ' +
     'valueLabels (probability of printed values), locate and ocr (include those tools), chartqa (a ChartQA JSON path for ' +
-    'evaluation; no scene graph, so no locate and no oracle) and images (its image folder, png/ beside the JSON by default).',
+    'evaluation; no scene graph, so no locate and no oracle) and images (its image folder, png/ beside the JSON by default). ' +
+    `Charts are at most ${CHART_MAX_SIDE} px a side and zoom_in results are scaled to fit ${CHART_MAX_SIDE} px (the factor is lowered). ` +
+    `${describeBounds(CHART_BOUNDS)} ChartQA images are shown at their own size.`,
   versionHistory:
     'v0: first version. v0 layout revision: the top tick label keeps clear of the title and a top legend; the axis ' +
     'maximum sits at least 6 px inside the plot, so no bar or point touches its edge; value labels of grouped bars never ' +
     'collide (upright when wider than their bar, smaller or left out when even that does not fit); no two text boxes overlap ' +
-    '(checked over many seeds). Chart images change; data, questions and answers do not.',
+    '(checked over many seeds). Chart images change; data, questions and answers do not. Chart sizes up to 1024 px (was ' +
+    '2048) and zoom_in results up to 1024 px a side, so an episode fits a 32k-token context.',
 };
+
+/**
+ * `zoom_in` whose result stays within `maxSide` pixels a side: the factor is lowered so the
+ * enlarged region fits (never below 1), which keeps every image a model sees within the chart's
+ * bounds. The reply states the factor used.
+ */
+function capZoom(tool: Tool<ChartState, ZoomInArgs>, maxSide: number): Tool<ChartState, never> {
+  const capped: Tool<ChartState, ZoomInArgs> = {
+    ...tool,
+    description: `${tool.description} The result is at most ${maxSide} pixels a side (the factor is lowered to fit).`,
+    run(args, context) {
+      const checked = checkBox(args, context.state.coordinates, context.state.image);
+      if (!checked.ok) return tool.run(args, context);
+      const longest = Math.max(checked.region.width, checked.region.height);
+      const factor = Math.max(1, Math.min(args.factor ?? 2, maxSide / longest));
+      return tool.run({ ...args, factor }, context);
+    },
+  };
+  return capped as Tool<ChartState, never>;
+}
 
 /** The spec of chart-v0 with instructions for a coordinate frame. */
 export function chartSpec(frame: CoordinateFrame = 'pixel'): EnvSpec {
@@ -128,7 +168,7 @@ export function chartSpec(frame: CoordinateFrame = 'pixel'): EnvSpec {
       'draw horizontal or vertical guide lines to read bars and points against the axis. Then call `answer` with the answer ' +
       'alone: a single number without units (e.g. 42.5) or a name exactly as printed in the chart (or Yes/No). Numbers within ' +
       `5% of the true value count as correct. ${describeFrame(frame)}`,
-    maxTurns: 8,
+    maxTurns: CHART_TURNS,
     answers: true,
     options: CHART_OPTIONS,
     doc: DOC,
@@ -194,7 +234,7 @@ export class ChartEnv extends ToolEnv<ChartState> {
       ocrEngine: this.ocr,
       locate: options.locate && chartqa === undefined,
       locateKinds: CHART_ELEMENT_KINDS,
-    });
+    }).map((tool) => (tool.name === 'zoom_in' ? capZoom(tool as Tool<ChartState, ZoomInArgs>, CHART_MAX_SIDE) : tool));
   }
 
   protected async createTask(random: Random, seed: number): Promise<Task<ChartState>> {

@@ -1,10 +1,12 @@
 import type { EnvContext, EnvSpec, Oracle } from '../../core/env.js';
+import { ValidationError } from '../../core/errors.js';
 import type { Random } from '../../core/random.js';
 import type { EnvDefinition } from '../../core/registry.js';
 import type { Tool } from '../../core/tool.js';
 import { type AnswerCheck, type Task, ToolEnv } from '../../core/tool-env.js';
 import { graphTools } from '../../tools/graph/index.js';
 import type { TextGraph } from '../../tools/graph/text-graph.js';
+import { type ContextBounds, describeBounds } from '../context-budget.js';
 import { generateSbmGraph } from './generate.js';
 import { type GraphFormat, loadGraph } from './load.js';
 import { renderTask } from './render.js';
@@ -31,6 +33,47 @@ export interface GraphEnvOptions {
   readonly render: boolean;
 }
 
+/**
+ * Bounds of generated graphs. Every reset builds its graph, so they keep one reset within a few
+ * hundred MB and seconds: 20 000 nodes at mean degree 10 with closure take about 4 s and 175 MB;
+ * 1 M edges without closure about 7 s and 310 MB (bench/peak-memory.ts measures the largest).
+ */
+export const MAX_NODES = 20_000;
+/** Most expected edges (block model plus triadic closure) of a generated graph. */
+export const MAX_EDGES = 1_000_000;
+/** Most expected wedges (pairs of neighbours) that triadic closure draws for. */
+export const MAX_WEDGES = 5_000_000;
+
+/** Expected size of a generated graph: block-model edges, closure wedges and closure edges. */
+export function expectedGraphSize(options: Pick<GraphEnvOptions, 'nodes' | 'classes' | 'pIn' | 'pOut' | 'closure'>): {
+  edges: number;
+  wedges: number;
+  meanDegree: number;
+} {
+  const classes = Math.max(2, Math.min(options.classes, 12));
+  const perClass = options.nodes / classes;
+  const blockEdges =
+    options.pIn * classes * ((perClass * (perClass - 1)) / 2) + options.pOut * ((classes * (classes - 1)) / 2) * perClass * perClass;
+  const meanDegree = (2 * blockEdges) / options.nodes;
+  const wedges = options.closure > 0 ? (options.nodes * meanDegree * meanDegree) / 2 : 0;
+  return { edges: Math.round(blockEdges + options.closure * wedges), wedges: Math.round(wedges), meanDegree };
+}
+
+/** Refuses generated-graph options whose expected size is beyond {@link MAX_EDGES} or {@link MAX_WEDGES}. */
+export function checkGraphSize(options: GraphEnvOptions): void {
+  if (options.graph !== '') return;
+  const size = expectedGraphSize(options);
+  if (size.edges <= MAX_EDGES && size.wedges <= MAX_WEDGES) return;
+  const degreeLimit = options.closure > 0 ? Math.sqrt((2 * MAX_WEDGES) / options.nodes) : (2 * MAX_EDGES) / options.nodes;
+  throw new ValidationError(
+    `graph-v0 options nodes=${options.nodes}, pIn=${options.pIn}, pOut=${options.pOut}, closure=${options.closure} would make about ` +
+      `${Math.round(size.edges).toLocaleString('en')} edges and ${Math.round(size.wedges).toLocaleString('en')} closure wedges (mean degree ${size.meanDegree.toFixed(0)}); ` +
+      `the limits are ${MAX_EDGES.toLocaleString('en')} edges and ${MAX_WEDGES.toLocaleString('en')} wedges. Lower pIn and pOut (mean degree about ` +
+      `nodes/classes*pIn + nodes*pOut, keep it under ${Math.floor(degreeLimit)}), lower closure, or use fewer nodes.`,
+    [`expected edges ${size.edges} > ${MAX_EDGES} or wedges ${size.wedges} > ${MAX_WEDGES}`],
+  );
+}
+
 /** JSON schema of graph-v0's options. */
 export const GRAPH_OPTIONS_SCHEMA = {
   type: 'object',
@@ -41,7 +84,13 @@ export const GRAPH_OPTIONS_SCHEMA = {
       default: 'mixed',
       description: 'Task type: node classification, path finding, link prediction, or mixed (the seed picks one).',
     },
-    nodes: { type: 'integer', minimum: 10, maximum: 200000, default: 200, description: 'Generated graphs: number of nodes.' },
+    nodes: {
+      type: 'integer',
+      minimum: 10,
+      maximum: MAX_NODES,
+      default: 200,
+      description: `Generated graphs: number of nodes. With pIn, pOut and closure it must stay within ${MAX_EDGES.toLocaleString('en')} expected edges and ${MAX_WEDGES.toLocaleString('en')} closure wedges (each reset builds its graph).`,
+    },
     classes: { type: 'integer', minimum: 2, maximum: 12, default: 4, description: 'Generated graphs: number of classes (blocks).' },
     pIn: {
       type: 'number',
@@ -120,6 +169,23 @@ export const GRAPH_OPTIONS_SCHEMA = {
   additionalProperties: false,
 } as const;
 
+/** Most entries one `neighbors` page lists (the tool's own cap is larger). */
+export const GRAPH_MAX_PAGE = 100;
+/** The turn limit. */
+export const GRAPH_TURNS = 30;
+
+/**
+ * The bounds every graph-v0 observation keeps for generated graphs at the largest options: the
+ * longest text is a full `neighbors` page at 2 hops (100 entries such as "n199999 via n199998"),
+ * a `search_nodes` list of 20 snippets, or a node text cut at 1,200 characters; the largest image
+ * is a render_subgraph drawing (640 px wide; caption, plot and a legend of at most 12 classes).
+ */
+export const GRAPH_BOUNDS: ContextBounds = {
+  observationCharacters: 2600,
+  image: { width: 640, height: 820, characters: 300 },
+  turns: GRAPH_TURNS,
+};
+
 const INSTRUCTIONS = [
   'You work on a graph whose nodes carry text. The graph is never shown whole: explore it with the tools.',
   'get_node(id) reads a node: its text, attributes, degree, and its class when that class is visible. neighbors(id, hops, limit, offset) lists linked nodes one page at a time (hops=2 also gives nodes two links away, each with the neighbour it is reached through). search_nodes(query, k) ranks nodes by text. Node ids are strings.',
@@ -134,7 +200,7 @@ const SPEC: EnvSpec = {
   id: 'graph-v0',
   version: 0,
   instructions: INSTRUCTIONS,
-  maxTurns: 30,
+  maxTurns: GRAPH_TURNS,
   answers: true,
   options: GRAPH_OPTIONS_SCHEMA,
   doc: {
@@ -149,12 +215,14 @@ const SPEC: EnvSpec = {
     episodeEnd:
       'Terminates on the answer; truncated at the turn limit (30 by default). Invalid calls and tool errors cost a turn and never end the episode.',
     options:
-      'task (classification|path|link|mixed, default mixed); generated graphs: nodes (200), classes (4), pIn (0.1), pOut (0.008), closure (0.1), wordsPerNode (12), textNoise (0.6); visibleFraction (0.3); maxPathLength (4); loaded graphs: graph (file path), format (auto|gml|node-link|edge-list), nodeFile (CSV for edge lists), classAttribute and textAttribute (auto, none, or an attribute name); render (false).',
+      'task (classification|path|link|mixed, default mixed); generated graphs: nodes (200, at most 20000; with pIn, pOut and closure within 1,000,000 expected edges and 5,000,000 closure wedges), classes (4), pIn (0.1), pOut (0.008), closure (0.1), wordsPerNode (12), textNoise (0.6); visibleFraction (0.3); maxPathLength (4); loaded graphs: graph (file path), format (auto|gml|node-link|edge-list), nodeFile (CSV for edge lists), classAttribute and textAttribute (auto, none, or an attribute name); render (false). ' +
+      `neighbors pages hold at most ${GRAPH_MAX_PAGE} entries. ${describeBounds(GRAPH_BOUNDS)} Loaded graphs keep these bounds ` +
+      'except for long ids and attributes, which are shown as they are.',
     versionHistory:
       'v0: first version: classification, path and link tasks on generated SBM graphs or loaded GML, node-link JSON and edge-list files. ' +
       'v0 render revision: render_subgraph draws a radial layout with a caption, labels clear of nodes and of each other, and no ' +
       'links within a ring at 2 hops (images change); with render=true the oracle draws the neighbourhood it studies once per ' +
-      'episode (one more turn); text-only episodes are unchanged.',
+      'episode (one more turn); neighbors pages hold at most 100 entries (was 200), so an episode fits a 32k-token context.',
   },
 };
 
@@ -194,7 +262,7 @@ export class GraphEnv extends ToolEnv<GraphState> {
     super(context);
     this.options = options;
     this.loaded = loaded;
-    this.toolset = graphTools({ render: options.render });
+    this.toolset = graphTools({ render: options.render, maxLimit: GRAPH_MAX_PAGE });
   }
 
   protected override async createTask(random: Random, seed: number): Promise<Task<GraphState>> {
@@ -220,6 +288,7 @@ export const definition: EnvDefinition = {
   spec: SPEC,
   async create(raw, context) {
     const options = raw as unknown as GraphEnvOptions;
+    checkGraphSize(options);
     const loaded =
       options.graph === ''
         ? undefined

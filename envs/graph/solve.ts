@@ -59,7 +59,7 @@ type Plan = Generator<OracleStep, OracleStep, StepInfo>;
  */
 export function createGraphOracle(brief: OracleBrief, options: GraphOracleOptions = {}): Oracle {
   const settings: Required<GraphOracleOptions> = {
-    pageSize: options.pageSize ?? 200,
+    pageSize: options.pageSize ?? 100,
     maxCalls: options.maxCalls ?? 26,
     firstHopReads: options.firstHopReads ?? 10,
     secondHopReads: options.secondHopReads ?? 8,

@@ -79,8 +79,7 @@ export const MAZE_TURNS = 50;
  */
 export const MAZE_BOUNDS: ContextBounds = {
   observationCharacters: 900,
-  imageSide: MAX_SQUARES * MAX_CELL_SIZE + 24,
-  imagesPerObservation: 1,
+  image: { width: MAX_SQUARES * MAX_CELL_SIZE + 24, height: MAX_SQUARES * MAX_CELL_SIZE + 24, characters: 900 },
   turns: MAZE_TURNS,
 };
 

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { type Content, image, text } from '../../core/content.js';
 import type { EnvContext, EnvSpec, Oracle } from '../../core/env.js';
 import { GymError } from '../../core/errors.js';
@@ -66,8 +67,7 @@ export const SOKOBAN_TURNS = 75;
  */
 export const SOKOBAN_BOUNDS: ContextBounds = {
   observationCharacters: 480,
-  imageSide: MAX_BOARD_SIDE * MAX_TILE_SIZE,
-  imagesPerObservation: 1,
+  image: { width: MAX_BOARD_SIDE * MAX_TILE_SIZE, height: MAX_BOARD_SIDE * MAX_TILE_SIZE, characters: 480 },
   turns: SOKOBAN_TURNS,
 };
 
@@ -318,7 +318,7 @@ export class SokobanEnv extends ToolEnv<SokobanState> {
       },
       ...(levelIndex === undefined ? {} : { levelIndex }),
     };
-    const name = levelIndex === undefined ? `generated level (seed ${seed})` : `level ${level.name} of ${options.levels}`;
+    const name = levelIndex === undefined ? `generated level (seed ${seed})` : `level ${level.name} of ${basename(options.levels ?? '')}`;
     const headline =
       `Sokoban, ${name}: ${level.height} rows x ${level.width} columns, ${level.goals.length} boxes. ` +
       'Push every box onto a goal using the move tool.';

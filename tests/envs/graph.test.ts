@@ -223,7 +223,7 @@ describe('graph tools', () => {
   it('pages neighbors in a stable order with totals and next offsets', async () => {
     const env = await graphEnv({ task: 'path' });
     await env.reset({ seed: 3 });
-    const whole = readToolData((await call(env, 'neighbors', { id: 'n10', hops: 2, limit: 200 })).info.data, 'neighbors');
+    const whole = readToolData((await call(env, 'neighbors', { id: 'n10', hops: 2, limit: 100 })).info.data, 'neighbors');
     if (whole === undefined) throw new Error('no neighbors data');
     expect(whole.total).toBeGreaterThan(6);
     expect(whole.nextOffset).toBeNull();
@@ -280,8 +280,8 @@ describe('graph tools', () => {
     for (const seed of [0, 2, 4]) {
       const reset = await env.reset({ seed });
       const [, source, target] = /between node (\S+) and node (\S+)\?/.exec(contentText(reset.observation)) ?? [];
-      const fromSource = readToolData((await call(env, 'neighbors', { id: source, hops: 2, limit: 200 })).info.data, 'neighbors');
-      const fromTarget = readToolData((await call(env, 'neighbors', { id: target, limit: 200 })).info.data, 'neighbors');
+      const fromSource = readToolData((await call(env, 'neighbors', { id: source, hops: 2, limit: 100 })).info.data, 'neighbors');
+      const fromTarget = readToolData((await call(env, 'neighbors', { id: target, limit: 100 })).info.data, 'neighbors');
       expect(fromSource?.neighbors.find((entry) => entry.id === target)?.hop).not.toBe(1);
       expect(fromTarget?.neighbors.some((entry) => entry.id === source)).toBe(false);
       const record = await runEpisode(env, new OraclePolicy(), { seed, images: new MemoryImageStore() });

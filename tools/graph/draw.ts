@@ -35,6 +35,8 @@ const PALETTE = [
   '#637939',
 ];
 const HIDDEN_FILL = '#ffffff';
+/** Most classes the legend names (colours repeat beyond twelve anyway). */
+const LEGEND_CLASSES = 12;
 
 /**
  * Draws a node's 1- or 2-hop neighbourhood as a PNG from {@link layoutSubgraph}: a caption on
@@ -94,8 +96,11 @@ export async function drawSubgraph(
 }
 
 function drawLegend(font: Font, classes: readonly string[], size: number, top: number): { svg: string; height: number } {
+  // At most LEGEND_CLASSES classes are named, so the drawing's height stays bounded for graphs with many classes.
+  const named = classes.slice(0, LEGEND_CLASSES);
   const entries = [
-    ...classes.map((name, order) => ({ name, fill: PALETTE[order % PALETTE.length] ?? HIDDEN_FILL })),
+    ...named.map((name, order) => ({ name, fill: PALETTE[order % PALETTE.length] ?? HIDDEN_FILL })),
+    ...(classes.length > named.length ? [{ name: `+${classes.length - named.length} more classes`, fill: '#dddddd' }] : []),
     { name: 'not visible', fill: HIDDEN_FILL },
   ];
   const rowHeight = 22;
