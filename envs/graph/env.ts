@@ -176,7 +176,7 @@ export const GRAPH_TURNS = 30;
 
 /**
  * The bounds every graph-v0 observation keeps for generated graphs at the largest options: the
- * longest text is a full `neighbors` page at 2 hops (100 entries such as "n199999 via n199998"),
+ * longest text is a full `neighbors` page at 2 hops (100 entries such as "n19999 via n19998"),
  * a `search_nodes` list of 20 snippets, or a node text cut at 1,200 characters; the largest image
  * is a render_subgraph drawing (640 px wide; caption, plot and a legend of at most 12 classes).
  */
