@@ -150,3 +150,43 @@ export function objectNamed(scene: DrawingScene, name: string): SceneObject {
   if (found === undefined) throw new RangeError(`drawing scene has no object "${name}"`);
   return found;
 }
+
+/** Which of the candidates is nearest to `target` (the first on a tie). */
+export function nearerOf(target: Point, candidates: readonly Point[]): number {
+  let best = 0;
+  candidates.forEach((point, index) => {
+    if (distance(target, point) < distance(target, candidates[best] as Point)) best = index;
+  });
+  return best;
+}
+
+/** The point at fraction `t` along a→b, moved `offset` pixels square to it (positive to the right of a→b on screen). */
+export function alongLine(a: Point, b: Point, t: number, offset: number): Point {
+  const length = distance(a, b);
+  const normal = { x: -(b.y - a.y) / length, y: (b.x - a.x) / length };
+  return { x: a.x + t * (b.x - a.x) + offset * normal.x, y: a.y + t * (b.y - a.y) + offset * normal.y };
+}
+
+/** Turn from the facing direction (viewer→facing) to the target, degrees in (-180, 180]; positive is clockwise on screen (to the right). */
+export function signedTurn(viewer: Point, facing: Point, target: Point): number {
+  const size = angleAt(viewer, facing, target);
+  return cross(viewer, facing, target) >= 0 ? size : -size;
+}
+
+/** Heading of a→b in degrees, counter-clockwise from pointing right (y up on screen), 0..360. */
+export function heading(a: Point, b: Point): number {
+  const angle = (Math.atan2(a.y - b.y, b.x - a.x) * 180) / Math.PI;
+  return angle < 0 ? angle + 360 : angle;
+}
+
+/** How far a segment stays from a box (0 when it meets it). */
+export function boxClearance(a: Point, b: Point, box: PixelBox): number {
+  let low = 0;
+  let high = Math.max(box.x2 - box.x1, box.y2 - box.y1, distance(a, b));
+  for (let step = 0; step < 30; step += 1) {
+    const middle = (low + high) / 2;
+    if (segmentHitsBox(a, b, growBox(box, middle))) high = middle;
+    else low = middle;
+  }
+  return low;
+}

@@ -16,8 +16,8 @@ import '../../envs/index.js';
 import { parseKindMix } from '../../envs/drawing/env.js';
 import { Layout } from '../../envs/drawing/generate.js';
 import { loadSpatialSet } from '../../envs/drawing/load.js';
-import { type Difficulty, makeQuestion, nearerOf, QUESTION_KINDS, type Question, type QuestionKind } from '../../envs/drawing/questions.js';
-import { type DrawingScene, objectNamed, type Point, type SceneObject } from '../../envs/drawing/scene.js';
+import { type Difficulty, makeQuestion, QUESTION_KINDS, type Question, type QuestionKind } from '../../envs/drawing/questions.js';
+import { type DrawingScene, nearerOf, objectNamed, type Point, type SceneObject } from '../../envs/drawing/scene.js';
 import { chosenOption, MRA_THRESHOLDS, meanRelativeAccuracy, scoreDrawingAnswer } from '../../envs/drawing/score.js';
 
 const FIXTURE = resolve('tests/fixtures/drawing/bench.jsonl');
