@@ -102,7 +102,8 @@ export async function extractFrame(ffmpeg: FfmpegBinary, path: string, time: num
 export function extractFrames(ffmpeg: FfmpegBinary, path: string, times: readonly number[], size: ExtractOptions): Promise<Buffer[]> {
   if (times.length === 0) return Promise.resolve([]);
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'error'];
-  for (const time of times) args.push('-ss', time.toFixed(4), '-i', path);
+  // One decoding thread per input: each decodes a few frames, and n inputs would otherwise start n thread pools.
+  for (const time of times) args.push('-threads', '1', '-ss', time.toFixed(4), '-i', path);
   times.forEach((_, index) => {
     args.push('-map', `${index}:v:0`, '-frames:v', '1', '-vf', `scale=${size.width}:${size.height}:flags=bicubic`);
     args.push('-f', 'rawvideo', '-pix_fmt', 'rgb24', `pipe:${3 + index}`);

@@ -74,7 +74,9 @@ export async function fetchFrames(source: VideoSource, indices: readonly number[
       pixels = await mapLimited(missing, 2, (index) => extractNear(source, index));
     }
     const pngs = await Promise.all(pixels.map((data) => encodePng({ data, width: source.width, height: source.height, channels: 3 })));
-    missing.forEach((index, position) => remember(`${source.path}\0${source.width}x${source.height}\0${index}`, pngs[position] as Buffer));
+    for (const [position, index] of missing.entries()) {
+      remember(`${source.path}\0${source.width}x${source.height}\0${index}`, pngs[position] as Buffer);
+    }
   }
   const frames: FetchedFrame[] = [];
   for (const [position, index] of indices.entries()) {
