@@ -199,7 +199,7 @@ export class DrawingEnv extends ToolEnv<DrawingState> {
       coordinates: this.options.coordinates,
       annotations: [],
       question: item.question,
-      gold: item.options.length === 0 && item.gold.type === 'choice' ? { ...item.gold, options: [item.answer] } : item.gold,
+      gold: item.gold,
       item: { line: item.line, images: refs.length },
     };
     return { state, observation: this.observation(state, refs) };
@@ -213,8 +213,7 @@ export class DrawingEnv extends ToolEnv<DrawingState> {
         : `The image is ${size} pixels; drawing coordinates are normalised 0..1000 on both axes (Qwen2-VL style), origin at the top-left.`;
     const views = refs.length > 1 ? ` The drawing tools act on view 1.` : '';
     const gold = state.gold;
-    const options =
-      gold.type === 'choice' && (state.task !== undefined || gold.options.length > 1) ? `\nOptions:\n${formatOptions(gold.options)}` : '';
+    const options = gold.type === 'choice' ? `\nOptions:\n${formatOptions(gold.options)}` : '';
     const request = options === '' ? 'Answer with a number (or a short phrase).' : "Answer with the option's letter.";
     const parts: Content = refs.flatMap((ref, position) => (refs.length > 1 ? [text(`View ${position + 1}:`), image(ref)] : [image(ref)]));
     return [

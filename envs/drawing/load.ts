@@ -96,7 +96,7 @@ function parseItem(raw: string, line: number, file: string): SpatialItem {
     const decimals = answer.includes('.') ? (answer.split('.')[1] ?? '').trim().length : 0;
     gold = { type: 'number', value: Number(answer), decimals };
   } else {
-    gold = { type: 'choice', options: [answer], index: 0 };
+    gold = { type: 'text', text: answer };
   }
   const folder = dirname(file);
   return {

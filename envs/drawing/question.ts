@@ -32,10 +32,14 @@ export interface Tuning {
   readonly countMargin: number;
 }
 
-/** The gold answer: an option (answered by its letter) or a number (scored by mean relative accuracy). */
+/**
+ * The gold answer: an option (answered by its letter or text), a number (scored by mean relative
+ * accuracy), or, for benchmark items without options, a short text matched exactly.
+ */
 export type Gold =
   | { readonly type: 'choice'; readonly options: readonly string[]; readonly index: number }
-  | { readonly type: 'number'; readonly value: number; readonly decimals: number };
+  | { readonly type: 'number'; readonly value: number; readonly decimals: number }
+  | { readonly type: 'text'; readonly text: string };
 
 /** One drawing the oracle makes, in pixels, with its one-line rationale. */
 export type PlanStep =
@@ -62,7 +66,8 @@ export interface Question {
 
 /** The answer text of a gold answer: an option letter, or the number with its decimals. */
 export function goldText(gold: Gold): string {
-  return gold.type === 'choice' ? optionLetter(gold.index) : gold.value.toFixed(gold.decimals);
+  if (gold.type === 'choice') return optionLetter(gold.index);
+  return gold.type === 'number' ? gold.value.toFixed(gold.decimals) : gold.text;
 }
 
 /** `A`, `B`, … for option 0, 1, … */

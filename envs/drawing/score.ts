@@ -40,9 +40,10 @@ export function chosenOption(answer: string, options: readonly string[]): number
   return byText === -1 ? undefined : byText;
 }
 
-/** Scores an answer against the gold: 0 or 1 for choices, mean relative accuracy for numbers. */
+/** Scores an answer against the gold: 0 or 1 for choices and texts, mean relative accuracy for numbers. */
 export function scoreDrawingAnswer(answer: string, gold: Gold): number {
   if (gold.type === 'choice') return chosenOption(answer, gold.options) === gold.index ? 1 : 0;
+  if (gold.type === 'text') return sameText(answer, gold.text) ? 1 : 0;
   const value = parseNumber(answer);
   return value === undefined ? 0 : meanRelativeAccuracy(value, gold.value);
 }

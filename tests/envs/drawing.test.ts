@@ -353,6 +353,8 @@ describe('drawing-v0 scoring', () => {
     const gold = { type: 'choice' as const, options, index: 0 };
     expect(scoreDrawingAnswer('A', gold)).toBe(1);
     expect(scoreDrawingAnswer('the sofa', gold)).toBe(0);
+    expect(scoreDrawingAnswer('A', { type: 'text', text: 'the kitchen' })).toBe(0);
+    expect(scoreDrawingAnswer(' The Kitchen.', { type: 'text', text: 'the kitchen' })).toBe(1);
     expect(scoreDrawingAnswer('about 3.2 m', { type: 'number', value: 3, decimals: 2 })).toBeCloseTo(0.9); // 6.7% off
   });
 
@@ -371,7 +373,8 @@ describe('drawing-v0 scoring', () => {
 describe('drawing-v0 spatial-benchmark loader', () => {
   it('reads image or images, listed or keyed options and letter or text answers, paths relative to the file', async () => {
     const set = await loadSpatialSet(FIXTURE);
-    expect(set.items.map((item) => item.line)).toEqual([1, 2, 4, 5]);
+    expect(set.items.map((item) => item.line)).toEqual([1, 2, 4, 5, 6]);
+    expect(set.items[4]?.gold).toEqual({ type: 'text', text: 'plate' });
     const [closer, count, side, distance] = set.items as [
       (typeof set.items)[0],
       (typeof set.items)[0],
@@ -405,6 +408,11 @@ describe('drawing-v0 spatial-benchmark loader', () => {
     expect(contentText(line.observation)).toContain('length 50.0 px');
     expect((await env.step({ type: 'answer', answer: '27.5' })).info.score).toBeCloseTo(0.8);
     expect(() => env.oracle()).toThrow(/no oracle/);
+    const open = await env.reset({ seed: 4 });
+    expect(contentText(open.observation)).not.toContain('Options:');
+    expect((await env.step({ type: 'answer', answer: 'A' })).info.score).toBe(0);
+    await env.reset({ seed: 4 });
+    expect((await env.step({ type: 'answer', answer: 'The plate' })).info).toMatchObject({ score: 1, expected: 'plate' });
   });
 
   it('names the file and line of a bad item and says what a line needs', async () => {
