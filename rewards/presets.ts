@@ -39,9 +39,34 @@ export const VILASR_PRESET: RewardPreset = {
   },
 };
 
+/**
+ * Ophiuchus (medical zoom-in agent): `answer + format + 2.0·[answer correct ∧ a tool ran]`. The tool
+ * bonus is paid only when the episode succeeded and at least one tool call was made.
+ */
+export const OPHIUCHUS_PRESET: RewardPreset = {
+  name: 'ophiuchus',
+  description: 'Ophiuchus: accuracy + format + 2.0·[answer correct ∧ a tool ran].',
+  total: (terms, outcome) => round((terms.accuracy ?? 0) + (terms.format ?? 0) + (outcome.success && outcome.toolCalls > 0 ? 2 : 0)),
+};
+
+/**
+ * DeepEyes-style gated form (as in ViTAR's copy): `0.8·acc + 0.2·format + 1.2·[a tool image was
+ * returned ∧ acc > 0.5]`. The bonus needs a tool result with an image (`outcome.toolImages`), not
+ * just a call; text-only tools such as `measure` do not earn it.
+ */
+export const DEEPEYES_PRESET: RewardPreset = {
+  name: 'deepeyes',
+  description: 'DeepEyes-style: 0.8·accuracy + 0.2·format + 1.2·[a tool returned an image ∧ accuracy > 0.5].',
+  total: (terms, outcome) => {
+    const accuracy = terms.accuracy ?? 0;
+    const bonus = (outcome.toolImages ?? 0) > 0 && accuracy > 0.5 ? 1.2 : 0;
+    return round(0.8 * accuracy + 0.2 * (terms.format ?? 0) + bonus);
+  },
+};
+
 /** Every preset, by name. Add a published recipe here as one entry. */
 export const REWARD_PRESETS: ReadonlyMap<string, RewardPreset> = new Map(
-  [WEIGHTED_PRESET, VILASR_PRESET].map((preset) => [preset.name, preset]),
+  [WEIGHTED_PRESET, VILASR_PRESET, OPHIUCHUS_PRESET, DEEPEYES_PRESET].map((preset) => [preset.name, preset]),
 );
 
 /** The preset called `name`, or a {@link GymError} listing the known ones. */

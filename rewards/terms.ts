@@ -36,6 +36,8 @@ export interface EpisodeOutcome {
   readonly turns: number;
   readonly maxTurns: number;
   readonly toolCalls: number;
+  /** Images returned by tool calls (zooms, drawings); absent when the caller did not count them. */
+  readonly toolImages?: number;
   /** Reasons of the invalid actions, one per invalid turn. */
   readonly invalidReasons: readonly InvalidReason[];
   readonly envReward: number;

@@ -1,6 +1,7 @@
 import { image, text } from '../../core/content.js';
+import type { ImageStore } from '../../core/image-store.js';
 import { type Tool, type ToolResult, toolError } from '../../core/tool.js';
-import { boxProperties, checkBox, describeFrame, formatBox, fromPixelBox } from './frame.js';
+import { boxProperties, checkBox, describeFrame, formatBox, fromPixelBox, type PixelRegion } from './frame.js';
 import { extractPng, sharedPixelCache } from './pixels.js';
 import type { ImageToolOptions, ImageToolState } from './state.js';
 
@@ -13,6 +14,23 @@ export interface ZoomInArgs {
   readonly factor: number;
 }
 
+/**
+ * Draws a region of the state's image at a size, for images whose pixels are not plain 8-bit (e.g.
+ * 16-bit scans shown through a display window, see `window.ts`).
+ */
+export interface RegionRenderer<State> {
+  /** PNG bytes of `region` (whole pixels of the original image) resized to `size`. */
+  render(state: State, region: PixelRegion, size: { width: number; height: number }, images: ImageStore): Promise<Buffer>;
+  /** A sentence added to the tool's reply (e.g. the window in use). */
+  describe?(state: State): string;
+}
+
+/** Options of {@link createZoomInTool}. */
+export interface ZoomInToolOptions<State> extends ImageToolOptions {
+  /** Renders the zoomed region; by default it is cut from the current image's decoded 8-bit pixels. */
+  readonly render?: RegionRenderer<State>;
+}
+
 /** Longest side, in pixels, of a zoomed result; larger requests are scaled down to fit. */
 export const MAX_ZOOM_SIDE = 2048;
 
@@ -21,7 +39,7 @@ export const MAX_ZOOM_SIDE = 2048;
  * by `factor` (1 to 4, Lanczos resampling). The result is capped at {@link MAX_ZOOM_SIDE} pixels a
  * side. It does not change the current image, and later coordinates still refer to the original.
  */
-export function createZoomInTool<State extends ImageToolState>(options: ImageToolOptions = {}): Tool<State, ZoomInArgs> {
+export function createZoomInTool<State extends ImageToolState>(options: ZoomInToolOptions<State> = {}): Tool<State, ZoomInArgs> {
   const frame = options.frame ?? 'pixel';
   const pixels = options.pixels ?? sharedPixelCache;
   return {
@@ -54,18 +72,22 @@ export function createZoomInTool<State extends ImageToolState>(options: ImageToo
       const factor = Math.min(requested, MAX_ZOOM_SIDE / Math.max(region.width, region.height));
       const width = Math.max(1, Math.round(region.width * factor));
       const height = Math.max(1, Math.round(region.height * factor));
-      const raw = await pixels.raw(state.current, context.images);
-      const ref = await context.images.put(await extractPng(raw, region, { width, height }));
+      const png =
+        options.render === undefined
+          ? await extractPng(await pixels.raw(state.current, context.images), region, { width, height })
+          : await options.render.render(state, region, { width, height }, context.images);
+      const ref = await context.images.put(png);
       const box = fromPixelBox(
         { x1: region.left, y1: region.top, x2: region.left + region.width, y2: region.top + region.height },
         state.coordinates,
         state.image,
       );
       const capped = factor < requested ? ` (capped from ${requested}x so the result fits in ${MAX_ZOOM_SIDE} pixels)` : '';
+      const note = options.render?.describe === undefined ? '' : ` ${options.render.describe(state)}`;
       return {
         content: [
           text(
-            `Zoomed in ${round(factor)}x${capped} on ${formatBox(box)}; the view is ${width}x${height} pixels. Coordinates still refer to the original image.`,
+            `Zoomed in ${round(factor)}x${capped} on ${formatBox(box)}; the view is ${width}x${height} pixels. Coordinates still refer to the original image.${note}`,
           ),
           image(ref),
         ],
