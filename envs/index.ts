@@ -7,4 +7,5 @@ import './sokoban/index.js';
 import './graph/index.js';
 import './chart/index.js';
 import './drawing/index.js';
+import './medical/index.js';
 import './video/index.js';
