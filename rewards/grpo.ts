@@ -83,13 +83,13 @@ export function groupTurnAdvantages(stepRewards: readonly (readonly number[])[],
 
 /** Discounted returns-to-go of a reward sequence. */
 export function returnsToGo(rewards: readonly number[], gamma = 1): number[] {
-  const returns = new Array<number>(rewards.length).fill(0);
+  const returns: number[] = [];
   let running = 0;
   for (let index = rewards.length - 1; index >= 0; index -= 1) {
-    running = (rewards[index] ?? 0) + gamma * running;
-    returns[index] = running;
+    running = (rewards[index] as number) + gamma * running;
+    returns.push(running);
   }
-  return returns;
+  return returns.reverse();
 }
 
 /** What identifies the task of an episode: env id and version, seed, and the env options it ran with. */
@@ -141,17 +141,15 @@ export interface EpisodeAdvantageOptions extends AdvantageOptions, GroupOptions<
 /** One advantage per episode, aligned with `records`, computed within each task's group ({@link groupKey}). */
 export function episodeAdvantages(records: readonly EpisodeRecord[], options: EpisodeAdvantageOptions = {}): number[] {
   const reward = options.reward ?? ((record: EpisodeRecord) => record.totalReward);
-  const advantages = new Array<number>(records.length).fill(0);
+  const advantages = new Map<number, number>();
   for (const group of groupEpisodes(records, options)) {
     const values = groupAdvantages(
       group.map((index) => reward(records[index] as EpisodeRecord)),
       options,
     );
-    group.forEach((index, position) => {
-      advantages[index] = values[position] ?? 0;
-    });
+    group.forEach((index, position) => advantages.set(index, values[position] as number));
   }
-  return advantages;
+  return records.map((_record, index) => advantages.get(index) as number);
 }
 
 /**
@@ -185,15 +183,13 @@ export function stepAdvantages(records: readonly EpisodeRecord[], options: StepA
     return records.map((record, index) => record.steps.map(() => advantages[index] ?? 0));
   }
   const rewardsOf = options.stepRewards ?? defaultStepRewards;
-  const result: number[][] = records.map(() => []);
+  const advantages = new Map<number, number[]>();
   for (const group of groupEpisodes(records, options)) {
     const values = groupTurnAdvantages(
       group.map((index) => rewardsOf(records[index] as EpisodeRecord)),
       options,
     );
-    group.forEach((index, position) => {
-      result[index] = values[position] ?? [];
-    });
+    group.forEach((index, position) => advantages.set(index, values[position] as number[]));
   }
-  return result;
+  return records.map((_record, index) => advantages.get(index) as number[]);
 }
