@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFile, mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -60,6 +61,18 @@ describe('the thinkgym command', () => {
     const inspected = await thinkgym(['inspect', out]);
     expect(inspected.code, inspected.stderr).toBe(0);
     expect(inspected.stdout).toMatch(/episodes 12 {2}success 12 \(100\.0%\)/);
+    // The manifest records what drew the images, and inspect shows it.
+    const renderer = (JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as { renderer: unknown }).renderer;
+    const fonts = JSON.parse(await readFile(join(ROOT, 'node_modules', 'dejavu-fonts-ttf', 'package.json'), 'utf8')) as { version: string };
+    const opentype = JSON.parse(await readFile(join(ROOT, 'node_modules', 'opentype.js', 'package.json'), 'utf8')) as { version: string };
+    expect(renderer).toEqual({
+      sharp: sharp.versions.sharp,
+      libvips: sharp.versions.vips,
+      packages: { 'dejavu-fonts-ttf': fonts.version, 'opentype.js': opentype.version },
+    });
+    expect(inspected.stdout).toContain(
+      `renderer sharp ${sharp.versions.sharp}  libvips ${sharp.versions.vips}  dejavu-fonts-ttf ${fonts.version}  opentype.js ${opentype.version}`,
+    );
 
     const sharegpt = await thinkgym(['export', out, '--format', 'sharegpt', '--out', join(out, 'sft', 'maze.json'), '--success-only']);
     expect(sharegpt.code, sharegpt.stderr).toBe(0);
@@ -83,7 +96,7 @@ describe('the thinkgym command', () => {
 
     const rendered = await thinkgym(['render', out, '--limit', '2']);
     expect(rendered.code, rendered.stderr).toBe(0);
-    expect(await readFile(join(out, 'index.html'), 'utf8')).toContain('<img src="images/');
+    expect(await readFile(join(out, 'index.html'), 'utf8')).toContain('<img src="index-files/');
 
     await appendFile(join(out, 'trajectories.jsonl'), '{"schemaVersion": 1, "env": \n');
     const corrupt = await thinkgym(['inspect', out]);
@@ -143,7 +156,7 @@ describe('the thinkgym command', () => {
       ].join('\n'),
     );
     expect(played.code, played.stderr).toBe(0);
-    expect(played.stdout).toMatch(/\[image 360x360\] .*\.png/);
+    expect(played.stdout).toMatch(/\[image \d+x\d+\] .*\.png/);
     expect(played.stdout).toMatch(/turn 1\/50/);
     expect(played.stdout).toMatch(/Invalid action \(bad-arguments\): .*`direction` must be one of/);
   });
