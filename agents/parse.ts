@@ -4,6 +4,7 @@ import type { ModelOutput } from './policy.js';
 const TOOL_CALL = /<tool_call>([\s\S]*?)(?:<\/tool_call>|$)/g;
 const ANSWER = /<answer>([\s\S]*?)<\/answer>/g;
 const THINK = /<think>[\s\S]*?<\/think>/g;
+const THINK_CLOSE = '</think>';
 const ONE_CALL_HINT = 'Reply with exactly one <tool_call>{"name": "...", "arguments": {...}}</tool_call> or one <answer>...</answer>.';
 
 /**
@@ -16,7 +17,7 @@ const ONE_CALL_HINT = 'Reply with exactly one <tool_call>{"name": "...", "argume
 export function parseModelOutput(output: ModelOutput): Action {
   const calls = output.toolCalls ?? [];
   const visible = visibleText(output.text);
-  const answers = [...visible.matchAll(ANSWER)].map((match) => (match[1] ?? '').trim());
+  const answers = [...visible.matchAll(ANSWER)].map((match) => (match[1] as string).trim());
   if (calls.length > 0) {
     if (calls.length > 1) return invalid('multiple-actions', `you made ${calls.length} tool calls; make one call per turn.`);
     if (answers.length > 0) return invalid('multiple-actions', 'you both called a tool and answered; do one per turn.');
@@ -26,7 +27,7 @@ export function parseModelOutput(output: ModelOutput): Action {
     if (!isPlainObject(parsed.value)) return invalid('bad-call', `the arguments of ${call.name} must be a JSON object.`);
     return { type: 'tool_call', name: call.name, arguments: parsed.value, id: call.id };
   }
-  const blocks = [...visible.matchAll(TOOL_CALL)].map((match) => (match[1] ?? '').trim());
+  const blocks = [...visible.matchAll(TOOL_CALL)].map((match) => (match[1] as string).trim());
   if (blocks.length > 1) return invalid('multiple-actions', `you wrote ${blocks.length} <tool_call> blocks. ${ONE_CALL_HINT}`);
   if (answers.length > 1) return invalid('multiple-answers', `you gave ${answers.length} <answer> blocks; give one final answer.`);
   if (blocks.length === 1 && answers.length === 1) {
@@ -51,8 +52,8 @@ export function parseModelOutput(output: ModelOutput): Action {
  */
 function visibleText(text: string): string {
   const visible = text.replace(THINK, '');
-  const close = visible.lastIndexOf('</think>');
-  return close === -1 ? visible : visible.slice(close + '</think>'.length);
+  const close = visible.lastIndexOf(THINK_CLOSE);
+  return close === -1 ? visible : visible.slice(close + THINK_CLOSE.length);
 }
 
 function parseCallBlock(block: string): Action {
