@@ -94,6 +94,8 @@ export async function runEpisode(env: GuardedEnv, policy: Policy, options: Episo
     toolImages,
     invalidReasons,
     envReward,
+    answered: final.info.answer !== undefined,
+    ...(final.info.extra === undefined ? {} : { envFacts: final.info.extra }),
   };
   const rewards =
     options.rewardPreset === undefined

@@ -64,9 +64,32 @@ export const DEEPEYES_PRESET: RewardPreset = {
   },
 };
 
+/**
+ * FrameThinker (`think_with_video_reward`, v11). 0 on a structural failure: an invalid action (in
+ * video-v0 a repeated span and a span of 8 frames or fewer are refused as tool errors, so they are
+ * invalid actions) or an episode that does not end with an answer. Otherwise accuracy, plus 0.5
+ * when a time query (`get_frame`) was made and the question names a time, plus 0.02 when
+ * `choose_frames` was called; both bonuses only on a correct answer. The env facts come from the
+ * final `info.extra` (`timeQueries`, `namesTime`, `chooseFrames`).
+ */
+export const FRAMETHINKER_PRESET: RewardPreset = {
+  name: 'framethinker',
+  description:
+    'FrameThinker: 0 on a structural fault (invalid action, repeated or ≤ 8-frame span, no answer); else accuracy + 0.5·[time query ∧ question names a time] + 0.02·[choose_frames used], bonuses only when correct.',
+  total: (terms, outcome) => {
+    if (outcome.invalidReasons.length > 0 || outcome.answered === false) return 0;
+    const accuracy = terms.accuracy ?? 0;
+    if (!outcome.success) return accuracy;
+    const facts = outcome.envFacts ?? {};
+    const time = Number(facts.timeQueries ?? 0) > 0 && facts.namesTime === true ? 0.5 : 0;
+    const choose = Number(facts.chooseFrames ?? 0) > 0 ? 0.02 : 0;
+    return round(accuracy + time + choose);
+  },
+};
+
 /** Every preset, by name. Add a published recipe here as one entry. */
 export const REWARD_PRESETS: ReadonlyMap<string, RewardPreset> = new Map(
-  [WEIGHTED_PRESET, VILASR_PRESET, OPHIUCHUS_PRESET, DEEPEYES_PRESET].map((preset) => [preset.name, preset]),
+  [WEIGHTED_PRESET, VILASR_PRESET, OPHIUCHUS_PRESET, DEEPEYES_PRESET, FRAMETHINKER_PRESET].map((preset) => [preset.name, preset]),
 );
 
 /** The preset called `name`, or a {@link GymError} listing the known ones. */

@@ -41,6 +41,10 @@ export interface EpisodeOutcome {
   /** Reasons of the invalid actions, one per invalid turn. */
   readonly invalidReasons: readonly InvalidReason[];
   readonly envReward: number;
+  /** Whether the episode ended with an answer; absent when the caller did not say. */
+  readonly answered?: boolean;
+  /** The env's `info.extra` at the end (e.g. video-v0's frame and call counts), for presets that need env facts. */
+  readonly envFacts?: Readonly<Record<string, unknown>>;
 }
 
 const FORMAT_REASONS: ReadonlySet<InvalidReason> = new Set(['no-action', 'bad-json', 'bad-call', 'multiple-actions', 'multiple-answers']);

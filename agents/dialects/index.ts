@@ -14,9 +14,11 @@ import { parseModelOutput } from '../parse.js';
 import { renderOracleStep } from '../policies/oracle.js';
 import type { ModelOutput } from '../policy.js';
 import { buildConversation, buildSystemPrompt, type ChatMessage, type PromptEpisode } from '../prompt.js';
+import { framethinkerDialect } from './framethinker.js';
 import { DIALECT_NAMES, type DialectName } from './names.js';
 import { vilasrDialect } from './vilasr.js';
 
+export * from './framethinker.js';
 export * from './names.js';
 export * from './vilasr.js';
 
@@ -67,6 +69,7 @@ export const DIALECTS: Readonly<Record<DialectName, Dialect>> = {
   hermes: hermesDialect,
   openai: openaiDialect,
   vilasr: vilasrDialect,
+  framethinker: framethinkerDialect,
 };
 
 /** The dialect called `name`, or a {@link GymError} listing the known ones. */

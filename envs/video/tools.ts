@@ -14,6 +14,8 @@ import type { VideoState } from './state.js';
 export interface ChooseFramesArgs {
   readonly start: number;
   readonly end: number;
+  /** `seconds` (default) or `frames`: frame numbers, as FrameThinker's `choose frames between A and B`. */
+  readonly unit?: 'seconds' | 'frames';
 }
 
 /** Arguments of `get_frame`. */
@@ -47,6 +49,12 @@ export const chooseFramesTool: Tool<VideoState, ChooseFramesArgs> = {
     properties: {
       start: { type: 'number', minimum: 0, description: 'Start of the span in seconds from the start of the video.' },
       end: { type: 'number', minimum: 0, description: 'End of the span in seconds; greater than start, at most the duration.' },
+      unit: {
+        type: 'string',
+        enum: ['seconds', 'frames'],
+        default: 'seconds',
+        description: 'What start and end count: seconds (default) or frame numbers (frame i is at i / fps seconds).',
+      },
     },
     required: ['start', 'end'],
     additionalProperties: false,
@@ -54,24 +62,25 @@ export const chooseFramesTool: Tool<VideoState, ChooseFramesArgs> = {
   annotations: { readOnly: true },
   async run(args, { state, images }): Promise<ToolResult> {
     const { source } = state;
-    if (args.end <= args.start) return toolError(`end (${args.end}) must be greater than start (${args.start}); times are seconds.`);
-    if (args.start >= source.duration) {
+    if (args.end <= args.start) return toolError(`end (${args.end}) must be greater than start (${args.start}).`);
+    const span = args.unit === 'frames' ? { start: args.start / source.fps, end: args.end / source.fps } : args;
+    if (span.start >= source.duration) {
       return toolError(
-        `start ${args.start} s is past the end of the video (${round(source.duration)} s long); choose a span inside 0..${round(source.duration)}.`,
+        `start ${span.start} s is past the end of the video (${round(source.duration)} s long); choose a span inside 0..${round(source.duration)}.`,
       );
     }
-    const first = frameIndexAt(source, args.start);
-    const last = frameIndexAt(source, Math.min(args.end, source.duration));
+    const first = frameIndexAt(source, span.start);
+    const last = frameIndexAt(source, Math.min(span.end, source.duration));
     const inside = last - first + 1;
     if (inside <= state.perCall) {
       return toolError(
-        `the span ${round(args.start)}..${round(args.end)} s holds only ${inside} frames, not more than the ${state.perCall} choose_frames shows; ` +
+        `the span ${round(span.start)}..${round(span.end)} s holds only ${inside} frames, not more than the ${state.perCall} choose_frames shows; ` +
           'choose a longer span, or use get_frame for single frames.',
       );
     }
     const key = `${first}-${last}`;
     if (state.spans.includes(key)) {
-      return toolError(`you already chose frames between ${round(args.start)} and ${round(args.end)} s; choose a different span.`);
+      return toolError(`you already chose frames between ${round(span.start)} and ${round(span.end)} s; choose a different span.`);
     }
     if (remaining(state) === 0) return budgetError(state);
     const indices = spreadIndices(first, last, Math.min(state.perCall, remaining(state)));

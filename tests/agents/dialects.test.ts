@@ -122,7 +122,7 @@ describe('vilasr parser', () => {
 
 describe('dialect registry', () => {
   it('lists hermes, openai and vilasr; hermes and openai are the built-in builder and parser', () => {
-    expect(DIALECT_NAMES).toEqual(['hermes', 'openai', 'vilasr']);
+    expect(DIALECT_NAMES).toEqual(['hermes', 'openai', 'vilasr', 'framethinker']);
     const output = { text: '<think>x</think><tool_call>{"name": "draw_box", "arguments": {"x1": 1}}</tool_call>' };
     expect(dialect('hermes').parse(output)).toEqual(parseModelOutput(output));
     const step: OracleStep = { thought: 'go', action: { type: 'answer', answer: 'A' } };
