@@ -50,8 +50,8 @@ export function relaxedNumber(prediction: number, gold: number, tolerance = RELA
 /** Scores `prediction` against a gold answer: 1 or 0. */
 export function scoreAnswer(prediction: string, gold: Gold, tolerance = RELAXED_TOLERANCE): number {
   if (gold.type === 'number') {
-    const value = parseNumber(prediction);
-    return value === undefined ? 0 : relaxedNumber(value, gold.value, tolerance);
+    // No number in the answer reads as NaN, which is within no tolerance.
+    return relaxedNumber(parseNumber(prediction) ?? Number.NaN, gold.value, tolerance);
   }
   const answer = normalizeAnswer(prediction);
   const accepted = [gold.text, ...gold.aliases].map(normalizeAnswer);

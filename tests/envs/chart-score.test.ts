@@ -26,6 +26,8 @@ describe('parseNumber', () => {
     ['from 35 to 42, a rise of 7', 7],
     ['0', 0],
     ['about 1,000.75 units', 1000.75],
+    ['ratio:.5', 0.5],
+    ['x.25', 0.25],
   ])('reads %s as %d', (text, value) => {
     expect(parseNumber(text)).toBe(value);
   });
@@ -38,7 +40,7 @@ describe('parseNumber', () => {
 });
 
 describe('isNumericLabel', () => {
-  it.each(['12,345', '1,234,567', '.5', '-.5', '+3', '\u22125', '$3.5', '€ 12', '45 %', '  2021  ', '-$5'])(
+  it.each(['12,345', '1,234,567', '1.25', '12,345.678', '.5', '-.5', '+3', '\u22125', '$3.5', '€ 12', '45 %', '  2021  ', '-$5'])(
     'takes %s as a number',
     (label) => {
       expect(isNumericLabel(label)).toBe(true);
@@ -58,6 +60,8 @@ describe('gold labels', () => {
     expect(goldFromLabel(' 12,345 ')).toEqual({ type: 'number', value: 12345, text: '12,345' });
     expect(goldFromLabel('\u22125')).toEqual({ type: 'number', value: -5, text: '\u22125' });
     expect(goldFromLabel(' Q1 2021 ')).toEqual({ type: 'name', text: 'Q1 2021', aliases: [] });
+    // numeric in form, but beyond any finite number: kept as a name
+    expect(goldFromLabel('9'.repeat(400))).toEqual({ type: 'name', text: '9'.repeat(400), aliases: [] });
   });
 
   it('scores text labels that hold digits exactly', () => {
@@ -97,6 +101,9 @@ describe('relaxed numbers', () => {
 
   it('score an answer without a number as wrong', () => {
     expect(scoreAnswer('no idea', { type: 'number', value: 0, text: '0' })).toBe(0);
+    expect(scoreAnswer('no idea', { type: 'number', value: 5, text: '5' })).toBe(0);
+    expect(scoreAnswer('0', { type: 'number', value: 0, text: '0' })).toBe(1);
+    expect(relaxedNumber(Number.NaN, 5)).toBe(0);
   });
 });
 
