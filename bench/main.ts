@@ -12,6 +12,7 @@ const BENCHES: Record<string, () => Promise<BenchRun>> = {
   'image-tools': async () => (await import('./image-tools.js')).run,
   'peak-memory': async () => (await import('./peak-memory.js')).run,
   server: async () => (await import('./server.js')).run,
+  viewer: async () => (await import('./viewer.js')).run,
   video: async () => (await import('./video.js')).run,
 };
 
