@@ -9,6 +9,7 @@ import type { Policy, PromptFormat } from '../../agents/policy.js';
 import { ProgressBar } from '../../agents/progress.js';
 import { GymError } from '../../core/errors.js';
 import { registry, validateEnvOptions } from '../../core/registry.js';
+import { isSplitName, SPLIT_NAMES, type SplitName, taskSeed } from '../../core/split.js';
 import { toToolSpec } from '../../core/tool.js';
 import type { GuardedEnv } from '../../core/wrappers.js';
 import { REWARD_PRESETS } from '../../rewards/presets.js';
@@ -29,6 +30,8 @@ const USAGE = `Usage: thinkgym generate --env <id> --out <dir> [options]
   --policy NAME        oracle (default) | random | openai
   --episodes N         number of episodes (default 100)
   --seed S             first seed; episodes use seeds S..S+N-1 (default 0)
+  --split NAME         train | validation | test: seeds S..S+N-1 index the split's own seed space
+                       (disjoint between splits; see thinkgym check-splits); without it seeds are raw
   --option key=value   env option, repeatable (validated against the env's options schema)
   --concurrency N      episodes in flight at once (default 4)
   --format F           hermes (tool calls in text, default) | openai (native tool_calls) | vilasr (ViLaSR's Action: blocks)
@@ -38,6 +41,12 @@ const USAGE = `Usage: thinkgym generate --env <id> --out <dir> [options]
   --reward key=value   reward weight, repeatable (accuracy, format, invalidCall, toolUse, efficiency, env)
   --reward-preset P    total reward by a named preset instead of the weights: ${[...REWARD_PRESETS.keys()].join(' | ')}
   --quiet              no progress bar
+ queue mode (many workers on many machines; see docs/SCALE.md):
+  --queue URL          enqueue the run as shard jobs on Redis (redis://host:port) and exit; thinkgym worker runs them
+  --queue-name NAME    BullMQ queue name (default thinkgym)
+  --shard-size N       seeds per shard job (default 100)
+  --attempts N         tries per shard job before it lands in the failed list (default 3)
+  --wait               stay and show the run's progress from the queue, failed shards with their errors
  openai policy (any OpenAI-compatible server: vLLM, SGLang, Ollama, OpenAI):
   --base-url URL       e.g. http://localhost:8000/v1 (or THINKGYM_BASE_URL)
   --model NAME         served model name (or THINKGYM_MODEL)
@@ -56,6 +65,7 @@ const FLAGS = {
   policy: { type: 'string' },
   episodes: { type: 'string' },
   seed: { type: 'string' },
+  split: { type: 'string' },
   option: { type: 'string', multiple: true },
   concurrency: { type: 'string' },
   format: { type: 'string' },
@@ -72,6 +82,11 @@ const FLAGS = {
   timeout: { type: 'string' },
   retries: { type: 'string' },
   'allow-failures': { type: 'boolean' },
+  queue: { type: 'string' },
+  'queue-name': { type: 'string' },
+  'shard-size': { type: 'string' },
+  attempts: { type: 'string' },
+  wait: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
 
@@ -88,6 +103,7 @@ export async function generate(argv: readonly string[]): Promise<number> {
   const out = resolve(values.out);
   const episodes = integerFlag(values.episodes, 'episodes', 100, 1);
   const firstSeed = integerFlag(values.seed, 'seed', 0);
+  const split = values.split === undefined ? undefined : parseSplit(values.split);
   const concurrency = integerFlag(values.concurrency, 'concurrency', 4, 1);
   const maxTurns = values['max-turns'] === undefined ? undefined : integerFlag(values['max-turns'], 'max-turns', 1, 1);
   const format = parseFormat(values.format);
@@ -99,9 +115,28 @@ export async function generate(argv: readonly string[]): Promise<number> {
   // Validate the env, its options and its files (one reset loads a level or graph file) before
   // touching the output directory, so a bad file is reported once and leaves nothing behind.
   const probe = await registry.makeEnv(envId, { options: envOptions, ...(maxTurns === undefined ? {} : { maxTurns }) });
-  const manifestEnv = await describeEnv(probe, envOptions, firstSeed);
+  const manifestEnv = { ...(await describeEnv(probe, envOptions, firstSeed)), ...(split === undefined ? {} : { split }) };
   const policyName = createPolicy().name;
   const renderer = await rendererVersions();
+  if (values.queue !== undefined && split !== undefined)
+    throw new UsageError('--split does not work with --queue yet; run the split without --queue.');
+  if (values.queue !== undefined) {
+    const { enqueueFromGenerate } = await import('../../queue/from-generate.js');
+    return enqueueFromGenerate(values, {
+      envId,
+      out,
+      episodes,
+      firstSeed,
+      concurrency,
+      maxTurns,
+      format,
+      rewards,
+      rewardPreset,
+      envOptions,
+      manifestEnv,
+      policyName,
+    });
+  }
   if (values.resume === true) await checkResume(out, envId, renderer);
   const existed = await exists(out);
   const seeds = new SeedRange(firstSeed, episodes);
@@ -124,7 +159,9 @@ export async function generate(argv: readonly string[]): Promise<number> {
     if (!existed) await rm(out, { recursive: true, force: true }).catch(() => undefined);
     throw error;
   }
-  const already = writer.writtenIn(envId, firstSeed, episodes);
+  const seedOf = (index: number): number => taskSeed(envId, manifestEnv.version, split, index);
+  const already =
+    split === undefined ? writer.writtenIn(envId, firstSeed, episodes) : countWritten(writer, envId, firstSeed, episodes, seedOf);
   if (already > 0) console.error(`resuming: ${already} of ${episodes} episodes already written`);
   const failures = new FailureLog(out);
   const interrupt = interruptHandler();
@@ -133,7 +170,7 @@ export async function generate(argv: readonly string[]): Promise<number> {
       envId,
       envOptions,
       ...(maxTurns === undefined ? {} : { maxTurns }),
-      seeds: pendingSeeds(writer, envId, firstSeed, episodes),
+      seeds: pendingSeeds(writer, envId, firstSeed, episodes, seedOf),
       total: episodes - already,
       createPolicy,
       concurrency,
@@ -204,8 +241,35 @@ async function describeEnv(probe: GuardedEnv, envOptions: Readonly<Record<string
 }
 
 /** The seeds of the run not yet written, one at a time (a billion seeds are never held at once). */
-function* pendingSeeds(writer: DatasetWriter, envId: string, firstSeed: number, episodes: number): Generator<number> {
-  for (let seed = firstSeed; seed < firstSeed + episodes; seed += 1) if (!writer.has(envId, seed)) yield seed;
+function* pendingSeeds(
+  writer: DatasetWriter,
+  envId: string,
+  firstSeed: number,
+  episodes: number,
+  seedOf: (index: number) => number,
+): Generator<number> {
+  for (let index = firstSeed; index < firstSeed + episodes; index += 1) {
+    const seed = seedOf(index);
+    if (!writer.has(envId, seed)) yield seed;
+  }
+}
+
+/** How many of a split run's tasks are already written (their reset seeds are scattered, so counted one by one). */
+function countWritten(
+  writer: DatasetWriter,
+  envId: string,
+  firstSeed: number,
+  episodes: number,
+  seedOf: (index: number) => number,
+): number {
+  let count = 0;
+  for (let index = firstSeed; index < firstSeed + episodes; index += 1) if (writer.has(envId, seedOf(index))) count += 1;
+  return count;
+}
+
+function parseSplit(value: string): SplitName {
+  if (isSplitName(value)) return value;
+  throw new UsageError(`--split must be one of ${SPLIT_NAMES.join(', ')}, got "${value}".`);
 }
 
 /** Refuses to resume a dataset of another env; warns when its images were drawn by other renderer versions. */
@@ -293,7 +357,8 @@ function parseRewards(pairs: readonly string[] | undefined): RewardConfig {
   return config as unknown as RewardConfig;
 }
 
-function policyFactory(values: { [K in keyof typeof FLAGS]?: unknown }, format: PromptFormat): () => Policy {
+/** Builds the policies of a run from generate's policy flags (also used by `thinkgym worker` for queued runs). */
+export function policyFactory(values: { [K in keyof typeof FLAGS]?: unknown }, format: PromptFormat): () => Policy {
   const name = (values.policy as string | undefined) ?? 'oracle';
   switch (name) {
     case 'oracle':
