@@ -97,8 +97,8 @@ const DOC = {
     'times a shape comes into view, the colour of an object at a time, and what the sign said. With dataset=<file.jsonl> the env ' +
     'plays real videos for evaluation. ffmpeg is found through THINKGYM_FFMPEG, ffmpeg-static, @ffmpeg-installer/ffmpeg, then PATH.',
   tools:
-    'video_info() gives duration, fps, frame count and size. choose_frames(start, end) shows framesPerCall (8) frames spread evenly ' +
-    'over the span in seconds, each labelled "frame i at M:SS (s s):"; the span must hold more frames than that and must not repeat an ' +
+    'video_info() gives duration, fps, frame count and size. choose_frames(start, end, unit) shows framesPerCall (8) frames spread evenly ' +
+    'over the span (seconds, or frame numbers with unit=frames), each labelled "frame i at M:SS (s s):"; the span must hold more frames than that and must not repeat an ' +
     'earlier span. get_frame(time) shows the frame at a time. zoom_in(x1, y1, x2, y2, factor) enlarges a box of the last frame ' +
     'returned (pixels). answer(answer) ends the episode. Frames are fetched by seeking; the whole file is never decoded.',
   observation:

@@ -50,7 +50,7 @@ export function planSteps(state: VideoState, openingFrames: number): OracleStep[
   const topic = TOPICS[question.kind];
   if (high - low + 1 > perCall) {
     steps.push({
-      thought: `The opening frames at ${formatTime(seconds(low))} and ${formatTime(seconds(high))} bracket ${topic}; I'll scan the span between them.`,
+      thought: `From the opening frames, ${topic} should lie between ${formatTime(seconds(low))} and ${formatTime(seconds(high))}; I'll scan that span.`,
       action: { type: 'tool_call', name: 'choose_frames', arguments: { start: seconds(low), end: seconds(high) } },
     });
     const coarse = [low, high];
@@ -60,7 +60,7 @@ export function planSteps(state: VideoState, openingFrames: number): OracleStep[
       low = Math.max(coarse[0] as number, centre - half);
       high = Math.min(coarse[1] as number, centre + half);
       widen(perCall + 1);
-      if ((low !== coarse[0] || high !== coarse[1]) && high - low + 1 > perCall) {
+      if ((high - low) * 2 <= (coarse[1] as number) - (coarse[0] as number) && high - low + 1 > perCall) {
         steps.push({
           thought: `Those frames narrow it to around ${formatTime(seconds(centre))}; I'll look closer between ${formatTime(seconds(low))} and ${formatTime(seconds(high))}.`,
           action: { type: 'tool_call', name: 'choose_frames', arguments: { start: seconds(low), end: seconds(high) } },
