@@ -10,6 +10,7 @@ const BENCHES: Record<string, () => Promise<BenchRun>> = {
   sokoban: async () => (await import('./sokoban.js')).run,
   graph: async () => (await import('./graph.js')).run,
   'image-tools': async () => (await import('./image-tools.js')).run,
+  medical: async () => (await import('./medical.js')).run,
   'peak-memory': async () => (await import('./peak-memory.js')).run,
   server: async () => (await import('./server.js')).run,
   viewer: async () => (await import('./viewer.js')).run,

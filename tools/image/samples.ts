@@ -18,7 +18,7 @@ export interface Samples {
 }
 
 /** PNG options for stored samples: deterministic, and light compression since scan noise barely compresses. */
-export const SAMPLE_PNG_OPTIONS = { compressionLevel: 2, palette: false, adaptiveFiltering: false } as const;
+export const SAMPLE_PNG_OPTIONS = { compressionLevel: 1, palette: false, adaptiveFiltering: false } as const;
 
 /** Checks that `samples` is well formed (data length matches the size). */
 export function checkSamples(samples: Samples): void {

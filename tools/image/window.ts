@@ -1,7 +1,6 @@
 import sharp from 'sharp';
 import type { ImageStore } from '../../core/image-store.js';
 import type { PixelRegion } from './frame.js';
-import { PNG_OPTIONS } from './pixels.js';
 import { type SampleSource, type Samples, sharedSampleCache } from './samples.js';
 import type { ImageToolState } from './state.js';
 import type { RegionRenderer } from './zoom-in.js';
@@ -89,23 +88,43 @@ export function windowRegion(samples: Samples, calibration: Calibration, window:
   return out;
 }
 
+/** PNG options of windowed views: lossless and deterministic; level 3 because scan noise barely compresses further. */
+export const WINDOWED_PNG_OPTIONS = { compressionLevel: 3, palette: false, adaptiveFiltering: false } as const;
+
 /**
- * Renders `region` of `samples` through `window` as an 8-bit PNG (grey for grey samples), resized to
- * `size` with Lanczos resampling when it differs. Same inputs, same bytes.
+ * Renders `region` of `samples` through `window` as an 8-bit PNG (grey for grey samples), at `size`
+ * when given. Resampling (Lanczos) happens on the stored values, then the window maps them to grey
+ * levels, as a viewer applies its VOI LUT at display: so a 4096-pixel scan is windowed at the size
+ * shown, not at full size. Same inputs, same bytes.
  */
-export function renderWindowed(
+export async function renderWindowed(
   samples: Samples,
   calibration: Calibration,
   window: DisplayWindow,
   region: PixelRegion,
   size?: { readonly width: number; readonly height: number },
 ): Promise<Buffer> {
-  const levels = windowRegion(samples, calibration, window, region);
-  let pipeline = sharp(levels, { raw: { width: region.width, height: region.height, channels: samples.channels } });
-  if (size !== undefined && (size.width !== region.width || size.height !== region.height)) {
-    pipeline = pipeline.resize(size.width, size.height, { kernel: 'lanczos3', fit: 'fill' });
+  const { channels } = samples;
+  let levels: Buffer;
+  let shown: { width: number; height: number } = { width: region.width, height: region.height };
+  if (size === undefined || (size.width === region.width && size.height === region.height)) {
+    levels = windowRegion(samples, calibration, window, region);
+  } else {
+    const resampled = await sharp(samples.data, { raw: { width: samples.width, height: samples.height, channels } })
+      .toColourspace(channels === 1 ? 'grey16' : 'rgb16')
+      .extract(region)
+      .resize(size.width, size.height, { kernel: 'lanczos3', fit: 'fill' })
+      .raw({ depth: 'ushort' })
+      .toBuffer();
+    // Lanczos may overshoot an 8-bit source past 255; the 16-bit table maps any value.
+    const table = windowTable(16, calibration, window);
+    levels = Buffer.alloc(resampled.length / 2);
+    for (let index = 0; index < levels.length; index += 1) levels[index] = table[resampled.readUInt16LE(index * 2)] as number;
+    shown = { width: size.width, height: size.height };
   }
-  return pipeline.png(PNG_OPTIONS).toBuffer();
+  return sharp(levels, { raw: { width: shown.width, height: shown.height, channels } })
+    .png(WINDOWED_PNG_OPTIONS)
+    .toBuffer();
 }
 
 /** Says a window in words, e.g. `center 40, width 400 HU`. */
