@@ -222,6 +222,21 @@ describe('GuardedEnv validation and counters', () => {
     expect(env.episode).toEqual({ turns: 4, toolCalls: 3, invalidActions: 3 });
   });
 
+  it('passes an unparsed turn through as invalid, also in an env that takes no answers', async () => {
+    const env = new GuardedEnv(new StubEnv({ answers: false }, [LOOK]));
+    await env.reset({ seed: 0 });
+    const result = await env.step({ type: 'invalid', reason: 'bad-json', message: 'not JSON' });
+    expect(result.info.invalid).toEqual({ reason: 'bad-json', message: 'not JSON' });
+  });
+
+  it('says which arguments are wrong', async () => {
+    const env = new GuardedEnv(new StubEnv());
+    expect(env.episode).toEqual({ turns: 0, toolCalls: 0, invalidActions: 0 });
+    await env.reset({ seed: 0 });
+    const result = await env.step({ type: 'tool_call', name: 'look', arguments: { zoom: 9 } });
+    expect(result.info.invalid).toEqual({ reason: 'bad-arguments', message: 'invalid arguments for look: `zoom` must be <= 4 (got 9).' });
+  });
+
   it('refuses a tool listed twice', () => {
     expect(() => new GuardedEnv(new StubEnv({}, [LOOK, LOOK]))).toThrow(new GymError('duplicate-tool', 'stub-v0 lists tool look twice.'));
   });
