@@ -10,8 +10,12 @@ declare module 'vitest' {
   }
 }
 
-/** The temp variables `os.tmpdir()` reads (TMPDIR on POSIX, TEMP and TMP on Windows). */
-const TEMP_VARIABLES = ['TMPDIR', 'TEMP', 'TMP'] as const;
+/**
+ * The temp variables `os.tmpdir()` reads (TMPDIR on POSIX, TEMP and TMP on Windows), and the
+ * cache root (XDG_CACHE_HOME) that video-v0's encoded videos default to, so a test run leaves no
+ * cache behind in the user's home either.
+ */
+const TEMP_VARIABLES = ['TMPDIR', 'TEMP', 'TMP', 'XDG_CACHE_HOME'] as const;
 
 /**
  * Gives the test run a temp root of its own and removes it when the run ends.
