@@ -14,6 +14,7 @@ Commands:
   export     export a dataset for SFT (--format sharegpt|openai)
   render     render a dataset's episodes to an HTML page
   check      run checkEnv on environments
+  check-splits  prove the train, validation and test splits share no task
 
 Run \`thinkgym <command> --help\` for a command's options.`;
 
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   export: async () => (await import('./commands/export.js')).exportDataset,
   render: async () => (await import('./commands/render.js')).render,
   check: async () => (await import('./commands/check.js')).check,
+  'check-splits': async () => (await import('./commands/check-splits.js')).checkSplitsCommand,
   serve: async () => (await import('./commands/serve.js')).serveCommand,
   doctor: async () => (await import('./commands/doctor.js')).doctor,
 };

@@ -70,6 +70,12 @@ export interface ManifestEnv {
   readonly answers: boolean;
   readonly maxTurns: number;
   readonly tools: readonly ToolSpec[];
+  /**
+   * The split the run drew its tasks from (`core/split.ts`); the manifest's `seeds` are then
+   * indices into the split and each episode's `seed` is the derived reset seed. Absent for runs
+   * on raw seeds.
+   */
+  readonly split?: 'train' | 'validation' | 'test';
 }
 
 /**

@@ -265,6 +265,7 @@ const manifestEnvSchema = {
     answers: { type: 'boolean' },
     maxTurns: { type: 'integer', minimum: 1 },
     tools: { type: 'array', items: toolSpecSchema },
+    split: { type: 'string', enum: ['train', 'validation', 'test'] },
   },
   required: ['version', 'options', 'instructions', 'answers', 'maxTurns', 'tools'],
   additionalProperties: false,

@@ -9,6 +9,7 @@ import type { Policy, PromptFormat } from '../../agents/policy.js';
 import { ProgressBar } from '../../agents/progress.js';
 import { GymError } from '../../core/errors.js';
 import { registry, validateEnvOptions } from '../../core/registry.js';
+import { isSplitName, SPLIT_NAMES, type SplitName, taskSeed } from '../../core/split.js';
 import { toToolSpec } from '../../core/tool.js';
 import type { GuardedEnv } from '../../core/wrappers.js';
 import { REWARD_PRESETS } from '../../rewards/presets.js';
@@ -29,6 +30,8 @@ const USAGE = `Usage: thinkgym generate --env <id> --out <dir> [options]
   --policy NAME        oracle (default) | random | openai
   --episodes N         number of episodes (default 100)
   --seed S             first seed; episodes use seeds S..S+N-1 (default 0)
+  --split NAME         train | validation | test: seeds S..S+N-1 index the split's own seed space
+                       (disjoint between splits; see thinkgym check-splits); without it seeds are raw
   --option key=value   env option, repeatable (validated against the env's options schema)
   --concurrency N      episodes in flight at once (default 4)
   --format F           hermes (tool calls in text, default) | openai (native tool_calls) | vilasr (ViLaSR's Action: blocks)
@@ -62,6 +65,7 @@ const FLAGS = {
   policy: { type: 'string' },
   episodes: { type: 'string' },
   seed: { type: 'string' },
+  split: { type: 'string' },
   option: { type: 'string', multiple: true },
   concurrency: { type: 'string' },
   format: { type: 'string' },
@@ -99,6 +103,7 @@ export async function generate(argv: readonly string[]): Promise<number> {
   const out = resolve(values.out);
   const episodes = integerFlag(values.episodes, 'episodes', 100, 1);
   const firstSeed = integerFlag(values.seed, 'seed', 0);
+  const split = values.split === undefined ? undefined : parseSplit(values.split);
   const concurrency = integerFlag(values.concurrency, 'concurrency', 4, 1);
   const maxTurns = values['max-turns'] === undefined ? undefined : integerFlag(values['max-turns'], 'max-turns', 1, 1);
   const format = parseFormat(values.format);
@@ -110,7 +115,7 @@ export async function generate(argv: readonly string[]): Promise<number> {
   // Validate the env, its options and its files (one reset loads a level or graph file) before
   // touching the output directory, so a bad file is reported once and leaves nothing behind.
   const probe = await registry.makeEnv(envId, { options: envOptions, ...(maxTurns === undefined ? {} : { maxTurns }) });
-  const manifestEnv = await describeEnv(probe, envOptions, firstSeed);
+  const manifestEnv = { ...(await describeEnv(probe, envOptions, firstSeed)), ...(split === undefined ? {} : { split }) };
   const policyName = createPolicy().name;
   const renderer = await rendererVersions();
   if (values.queue !== undefined) {
@@ -152,7 +157,8 @@ export async function generate(argv: readonly string[]): Promise<number> {
     if (!existed) await rm(out, { recursive: true, force: true }).catch(() => undefined);
     throw error;
   }
-  const already = writer.writtenIn(envId, firstSeed, episodes);
+  const seedOf = (index: number): number => taskSeed(envId, manifestEnv.version, split, index);
+  const already = split === undefined ? writer.writtenIn(envId, firstSeed, episodes) : countWritten(writer, envId, firstSeed, episodes, seedOf);
   if (already > 0) console.error(`resuming: ${already} of ${episodes} episodes already written`);
   const failures = new FailureLog(out);
   const interrupt = interruptHandler();
@@ -161,7 +167,7 @@ export async function generate(argv: readonly string[]): Promise<number> {
       envId,
       envOptions,
       ...(maxTurns === undefined ? {} : { maxTurns }),
-      seeds: pendingSeeds(writer, envId, firstSeed, episodes),
+      seeds: pendingSeeds(writer, envId, firstSeed, episodes, seedOf),
       total: episodes - already,
       createPolicy,
       concurrency,
@@ -232,8 +238,29 @@ async function describeEnv(probe: GuardedEnv, envOptions: Readonly<Record<string
 }
 
 /** The seeds of the run not yet written, one at a time (a billion seeds are never held at once). */
-function* pendingSeeds(writer: DatasetWriter, envId: string, firstSeed: number, episodes: number): Generator<number> {
-  for (let seed = firstSeed; seed < firstSeed + episodes; seed += 1) if (!writer.has(envId, seed)) yield seed;
+function* pendingSeeds(
+  writer: DatasetWriter,
+  envId: string,
+  firstSeed: number,
+  episodes: number,
+  seedOf: (index: number) => number,
+): Generator<number> {
+  for (let index = firstSeed; index < firstSeed + episodes; index += 1) {
+    const seed = seedOf(index);
+    if (!writer.has(envId, seed)) yield seed;
+  }
+}
+
+/** How many of a split run's tasks are already written (their reset seeds are scattered, so counted one by one). */
+function countWritten(writer: DatasetWriter, envId: string, firstSeed: number, episodes: number, seedOf: (index: number) => number): number {
+  let count = 0;
+  for (let index = firstSeed; index < firstSeed + episodes; index += 1) if (writer.has(envId, seedOf(index))) count += 1;
+  return count;
+}
+
+function parseSplit(value: string): SplitName {
+  if (isSplitName(value)) return value;
+  throw new UsageError(`--split must be one of ${SPLIT_NAMES.join(', ')}, got "${value}".`);
 }
 
 /** Refuses to resume a dataset of another env; warns when its images were drawn by other renderer versions. */
