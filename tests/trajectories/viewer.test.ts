@@ -188,6 +188,9 @@ describe('thinkgym render in a real browser', () => {
     expect(charts.length).toBe(4);
     for (const chart of charts) expect(chart.natural).toBe(720);
     expect(errors).toEqual([]);
+    // on a phone-sized screen the table scrolls inside its box; the page itself does not widen
+    await page.setViewportSize({ width: 420, height: 800 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(420);
     await page.close();
   }, 30_000);
 
@@ -246,7 +249,7 @@ describe('thinkgym render in a real browser', () => {
 });
 
 describe('dataset pictures', () => {
-  it('cover success by env and kind, turns and tool calls, reward terms and tool usage', async () => {
+  it('cover success by env and kind, turns and tool calls, reward terms and tool usage', () => {
     const ref = { sha256: '0'.repeat(64), width: 8, height: 8, mime: 'image/png' as const };
     const base = syntheticRecord(0, ref, ref).steps[0];
     if (base === undefined) throw new Error('the synthetic record has a step');
@@ -274,10 +277,5 @@ describe('dataset pictures', () => {
     expect(charts[3]?.chart.data.series.map((series) => series.name)).toEqual(['accuracy', '−invalidCall (negated)']);
     expect(charts[3]?.caption).toContain('Not drawn (they take both signs): env.');
     expect(charts[4]?.chart.data.series[0]?.values).toEqual([4]);
-    const { renderChart } = await import('../../envs/chart/render.js');
-    const distribution = charts[2];
-    if (distribution === undefined) throw new Error('no distribution chart');
-    const png = (await renderChart(distribution.chart)).png;
-    expect((await sharp(png).metadata()).width).toBe(720);
   }, 30_000);
 });

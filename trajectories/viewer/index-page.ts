@@ -49,7 +49,7 @@ export function indexPageBody(page: IndexPage): string {
         `<tr><td><a href="${url}">${escapeHtml(row.env)} #${row.seed}</a></td>${cell(row.policy)}` +
         `<td class="${row.success ? 'ok' : 'bad'}">${row.success ? 'yes' : 'no'}</td>${cell(String(row.turns), 'number')}` +
         `${cell(String(row.toolCalls), 'number')}${cell(String(row.invalidActions), 'number')}${cell(shortNumber(row.totalReward), 'number')}` +
-        `${cell(row.answer ?? '—')}${cell(row.expected ?? '—')}</tr>`,
+        `${cell(row.answer ?? '—', 'text')}${cell(row.expected ?? '—', 'text')}</tr>`,
     )
     .join('\n');
   const charts =
@@ -64,7 +64,7 @@ export function indexPageBody(page: IndexPage): string {
           .join('\n')}</div>`;
   return `<h1>${escapeHtml(page.title)}</h1>
 <p>${escapeHtml(count)}</p>${page.notes.map((note) => `<p class="note">${escapeHtml(note)}</p>`).join('')}
-<h2>Episodes</h2><table><thead>${header}</thead><tbody>${overallRow}
-${rows}</tbody></table>
+<h2>Episodes</h2><div class="table"><table><thead>${header}</thead><tbody>${overallRow}
+${rows}</tbody></table></div>
 ${charts}`;
 }

@@ -8,7 +8,9 @@ export const VIEWER_CSS = `
 *{box-sizing:border-box}
 body{font-family:system-ui,sans-serif;margin:1rem auto;padding:0 1rem;max-width:72rem;overflow-wrap:anywhere;line-height:1.4}
 pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f6f6;padding:.5rem;margin:.25rem 0}
-table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:left;vertical-align:top}
+div.table{overflow-x:auto;max-width:100%}
+table{border-collapse:collapse;margin:.5rem 0;overflow-wrap:normal}td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:left;vertical-align:top}
+td.text{overflow-wrap:anywhere;min-width:8rem;max-width:24rem}
 td.number,th.number{text-align:right}tr.overall td{font-weight:600;background:#f0f4f8}
 .ok{color:#070}.bad{color:#a00}.note{color:#555}
 .step{border-left:3px solid #79c;padding-left:.8rem;margin:1rem 0}.step.invalid{border-color:#d55}.step.invalid h4{color:#a00}

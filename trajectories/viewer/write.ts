@@ -43,7 +43,7 @@ function pageName(position: number): string {
 }
 
 /**
- * Writes a browsable view of a dataset: an index page (overall row, one row per episode sorted by
+ * Writes a browsable view of a dataset (nothing when no episode matches): an index page (overall row, one row per episode sorted by
  * seed, dataset pictures) and one page per episode, reading `trajectories.jsonl` twice so only
  * small rows stay in memory. Image URLs are relative and percent-encoded, so the pages work from
  * any folder name and when the folder is moved together with the dataset.
@@ -63,6 +63,7 @@ export async function writeViewer(options: WriteViewerOptions): Promise<ViewerRe
   }
   rows.sort(compareRows);
   const shown = options.limit === undefined ? rows : rows.slice(0, options.limit);
+  if (shown.length === 0) return { indexPath, filesDirectory, shown: 0, total: 0, charts: 0 };
   const positions = new Map(shown.map((row, position) => [row.ordinal, position]));
   await mkdir(filesDirectory, { recursive: true });
 
