@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ImageRef } from './content.js';
 import { GymError } from './errors.js';
 
@@ -66,12 +66,18 @@ export class MemoryImageStore implements ImageStore {
 
 /**
  * A store in a directory laid out as a dataset's `images/xx/<sha256>.png`. Writes go to a
- * temporary file first and are renamed into place, so a crash never leaves a torn image.
+ * temporary file first and are renamed into place, so a crash never leaves a torn image. Each
+ * `images/xx` folder is created and listed once, on its first image, so storing a new image costs
+ * a write and a rename, with no `stat` or `mkdir`.
  */
 export class DirectoryImageStore implements ImageStore {
   /** The dataset root: images go under `<root>/images/`. */
   readonly root: string;
+  /** Hashes known to be on disk: written by this store or listed in their folder. */
   private readonly written = new Set<string>();
+  /** Folders created and listed, by their two-character prefix. */
+  private readonly folders = new Map<string, Promise<void>>();
+  private temporaries = 0;
 
   constructor(root: string) {
     this.root = root;
@@ -85,13 +91,13 @@ export class DirectoryImageStore implements ImageStore {
   async put(png: Uint8Array): Promise<ImageRef> {
     const ref = describePng(png);
     if (this.written.has(ref.sha256)) return ref;
+    await this.folder(ref.sha256.slice(0, 2));
+    if (this.written.has(ref.sha256)) return ref;
     const path = this.pathOf(ref.sha256);
-    if (!(await exists(path))) {
-      await mkdir(dirname(path), { recursive: true });
-      const temporary = `${path}.${process.pid}.${Math.floor(performance.now() * 1000)}.tmp`;
-      await writeFile(temporary, png);
-      await rename(temporary, path);
-    }
+    this.temporaries += 1;
+    const temporary = `${path}.${process.pid}.${this.temporaries}.tmp`;
+    await writeFile(temporary, png);
+    await rename(temporary, path);
     this.written.add(ref.sha256);
     return ref;
   }
@@ -106,6 +112,23 @@ export class DirectoryImageStore implements ImageStore {
 
   async has(sha256: string): Promise<boolean> {
     return this.written.has(sha256) || exists(this.pathOf(sha256));
+  }
+
+  /** Creates `images/<prefix>` once and notes the images already in it (from an earlier run). */
+  private folder(prefix: string): Promise<void> {
+    let ready = this.folders.get(prefix);
+    if (ready === undefined) {
+      const path = join(this.root, 'images', prefix);
+      ready = mkdir(path, { recursive: true })
+        .then(() => readdir(path))
+        .then((names) => {
+          for (const name of names) if (name.endsWith('.png')) this.written.add(name.slice(0, -4));
+        });
+      // A failure (e.g. a read-only folder) is reported to this call and retried by the next.
+      ready.catch(() => this.folders.delete(prefix));
+      this.folders.set(prefix, ready);
+    }
+    return ready;
   }
 }
 

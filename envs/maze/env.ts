@@ -194,7 +194,8 @@ export const spec: EnvSpec = {
       'v0: first version. v0 bounds and ruler revision: images carry a ruler of row and column indices (image bytes change); ' +
       `generated mazes go up to ${MAX_ENV_ROOMS} x ${MAX_ENV_ROOMS} rooms (was 41), cellSize up to ${MAX_CELL_SIZE} px (was 64), ` +
       `loaded mazes up to ${MAX_SQUARES} x ${MAX_SQUARES} squares, and the turn limit is ${MAZE_TURNS} for every maze, so an ` +
-      'episode fits a 32k-token context. Mazes of a seed are unchanged.',
+      'episode fits a 32k-token context. Mazes of a seed are unchanged. v0 encoder revision: images are written by ' +
+      "thinkgym's own PNG encoder (indexed colour when at most 256 colours), so image bytes change; pixels are unchanged.",
   },
 };
 

@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { PngBase, toIndexed } from '../../core/png-encode.js';
 import { measureText, textToPath } from '../chart/text.js';
 import { type Cell, type Maze, sameCell, WALL } from './grid.js';
 
@@ -11,8 +12,6 @@ export const MAZE_COLOURS = {
   path: '#1d4ed8',
   pathBlocked: '#f77f00',
 } as const;
-
-const PNG_OPTIONS = { compressionLevel: 6, palette: false } as const;
 
 /** Colour of the ruler's digits. */
 const RULER_INK = '#1f2937';
@@ -110,19 +109,33 @@ function rulerPaths(maze: Maze, layout: MazeLayout): string {
   return `<path d="${paths.join('')}" fill="${RULER_INK}"/>`;
 }
 
+/** The rasterised pieces of a maze image, in the pixel format of its PNG (indexed or RGB). */
+interface MazeLayers {
+  readonly encoder: PngBase;
+  /** The background's pixels, where each frame's player is pasted and then taken off again. */
+  readonly frame: Uint8Array;
+  readonly background: Uint8Array;
+  readonly onFloor: Uint8Array;
+  readonly onGoal: Uint8Array;
+  /** Bytes per pixel: 1 (indexed) or 3 (RGB). */
+  readonly pixelBytes: number;
+}
+
 /**
  * Renders one maze at one square size, frame after frame. The background (ruler, floor, walls, goal) is
- * rasterised from {@link mazeSvg} once; each frame copies it and pastes the player's square, itself
- * rasterised once from the same SVG elements, then encodes the PNG. The pixels equal those of
- * rasterising `mazeSvg(maze, player, cellSize)` whole (the player's circle stays inside its square),
- * at about half the cost; the same maze, player and size always give the same bytes.
+ * rasterised from {@link mazeSvg} once; each frame pastes the player's square, itself rasterised
+ * once from the same SVG elements, onto it. The pixels equal those of rasterising
+ * `mazeSvg(maze, player, cellSize)` whole (the player's circle stays inside its square). The PNG
+ * is indexed colour when the image has at most 256 colours (RGB otherwise), written by
+ * `core/png-encode.ts`, which recompresses only the rows the player covers; the same maze, player
+ * and size always give the same bytes, on any machine.
  */
 export class MazeRenderer {
   readonly maze: Maze;
   readonly cellSize: number;
   /** Where the grid and the ruler sit in the image. */
   readonly layout: MazeLayout;
-  private layers: Promise<{ background: Buffer; onFloor: Buffer; onGoal: Buffer }> | undefined;
+  private layers: Promise<MazeLayers> | undefined;
 
   constructor(maze: Maze, cellSize: number) {
     this.maze = maze;
@@ -130,24 +143,25 @@ export class MazeRenderer {
     this.layout = mazeLayout(maze, cellSize);
   }
 
-  /** The image with the player on `player`, as PNG bytes (RGB, 8 bits per channel). */
+  /** The image with the player on `player`, as PNG bytes. */
   async png(player: Cell): Promise<Buffer> {
-    const { background, onFloor, onGoal } = await this.rasterise();
+    const { encoder, frame, background, onFloor, onGoal, pixelBytes } = await this.rasterise();
     const size = this.cellSize;
-    const { width, height, left, top } = this.layout;
-    const frame = Buffer.from(background);
+    const { width, left, top } = this.layout;
     const tile = sameCell(player, this.maze.goal) ? onGoal : onFloor;
-    const rowBytes = size * 3;
+    const rowBytes = size * pixelBytes;
+    const firstRow = top + player.row * size;
     for (let y = 0; y < size; y += 1) {
-      const target = ((top + player.row * size + y) * width + left + player.col * size) * 3;
-      tile.copy(frame, target, y * rowBytes, (y + 1) * rowBytes);
+      const target = ((firstRow + y) * width + left + player.col * size) * pixelBytes;
+      frame.set(tile.subarray(y * rowBytes, (y + 1) * rowBytes), target);
     }
-    return sharp(frame, { raw: { width, height, channels: 3 } })
-      .png(PNG_OPTIONS)
-      .toBuffer();
+    const png = encoder.encode(frame, firstRow, firstRow + size);
+    const start = firstRow * width * pixelBytes;
+    frame.set(background.subarray(start, start + size * width * pixelBytes), start);
+    return png;
   }
 
-  private rasterise(): Promise<{ background: Buffer; onFloor: Buffer; onGoal: Buffer }> {
+  private rasterise(): Promise<MazeLayers> {
     if (this.layers === undefined) {
       const size = this.cellSize;
       const centre = { x: size / 2, y: size / 2 };
@@ -157,7 +171,20 @@ export class MazeRenderer {
         rasterise(mazeSvg(this.maze, undefined, size)),
         rasterise(tile(playerCircle(centre, size))),
         rasterise(tile(goalSquare(0, 0, size) + playerCircle(centre, size))),
-      ]).then(([background, onFloor, onGoal]) => ({ background, onFloor, onGoal }));
+      ]).then(([background, onFloor, onGoal]) => {
+        const { width, height } = this.layout;
+        const indexed = toIndexed([background, onFloor, onGoal]);
+        const [base, floorTile, goalTile] = (indexed?.indexes ?? [background, onFloor, onGoal]) as [Uint8Array, Uint8Array, Uint8Array];
+        const colour = indexed === undefined ? ({ kind: 'rgb' } as const) : ({ kind: 'indexed', palette: indexed.palette } as const);
+        return {
+          encoder: new PngBase(width, height, colour, base),
+          frame: Uint8Array.from(base),
+          background: base,
+          onFloor: floorTile,
+          onGoal: goalTile,
+          pixelBytes: indexed === undefined ? 3 : 1,
+        };
+      });
     }
     return this.layers;
   }

@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { PngBase, type PngColour, toIndexed } from '../../core/png-encode.js';
 import { type Level, TILE_OUTSIDE, TILE_WALL } from './level.js';
 
 /** The tile sprites, one per kind of square. */
@@ -40,25 +41,42 @@ export function spriteSvg(sprite: Sprite, tileSize: number): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${tileSize}" height="${tileSize}" viewBox="0 0 32 32" shape-rendering="geometricPrecision">${SPRITES[sprite]}</svg>`;
 }
 
-const spriteCache = new Map<number, Promise<ReadonlyMap<Sprite, Buffer>>>();
+/** Every sprite at one size, in the pixel format of the PNG (palette indexes, or RGB). */
+interface SpriteSheet {
+  readonly pixels: ReadonlyMap<Sprite, Uint8Array>;
+  readonly colour: PngColour;
+  /** Bytes per pixel: 1 (indexed) or 3 (RGB). */
+  readonly pixelBytes: number;
+}
 
-/** RGB pixels of every sprite at `tileSize`, rasterised by sharp once per size. */
-function sprites(tileSize: number): Promise<ReadonlyMap<Sprite, Buffer>> {
+const spriteCache = new Map<number, Promise<SpriteSheet>>();
+
+/**
+ * Every sprite at `tileSize`, rasterised by sharp once per size. The sprites share one palette
+ * (colours numbered in the order of {@link SPRITES}) when they hold at most 256 colours together.
+ */
+function sprites(tileSize: number): Promise<SpriteSheet> {
   let cached = spriteCache.get(tileSize);
   if (cached === undefined) {
     cached = (async () => {
-      const entries = await Promise.all(
-        (Object.keys(SPRITES) as Sprite[]).map(async (sprite) => {
-          const pixels = await sharp(Buffer.from(spriteSvg(sprite, tileSize)))
+      const names = Object.keys(SPRITES) as Sprite[];
+      const rgb = await Promise.all(
+        names.map((sprite) =>
+          sharp(Buffer.from(spriteSvg(sprite, tileSize)))
             .resize(tileSize, tileSize, { fit: 'fill' })
             .flatten({ background: '#000000' })
             .removeAlpha()
             .raw()
-            .toBuffer();
-          return [sprite, pixels] as const;
-        }),
+            .toBuffer(),
+        ),
       );
-      return new Map(entries);
+      const indexed = toIndexed(rgb);
+      const pixels = indexed?.indexes ?? rgb;
+      return {
+        pixels: new Map(names.map((sprite, index) => [sprite, pixels[index] as Uint8Array])),
+        colour: indexed === undefined ? { kind: 'rgb' } : { kind: 'indexed', palette: indexed.palette },
+        pixelBytes: indexed === undefined ? 3 : 1,
+      };
     })();
     spriteCache.set(tileSize, cached);
   }
@@ -76,28 +94,58 @@ export function spriteAt(level: Level, cell: number, player: number, boxes: Read
   return goal ? 'goal' : 'floor';
 }
 
+/** The last image drawn of a level: the sprite of each square, its pixels and their PNG encoder. */
+interface Board {
+  readonly tileSize: number;
+  readonly sprites: (Sprite | undefined)[];
+  readonly canvas: Uint8Array;
+  readonly encoder: PngBase;
+}
+
+/** The last board drawn per level, so a move re-encodes only the rows of squares that changed. */
+const boards = new WeakMap<Level, Board>();
+
 /**
  * Draws a position as a PNG, `tileSize` pixels per square: sprites rasterised from SVG by sharp,
- * laid out on a raw RGB canvas and encoded deterministically (same position, same bytes).
+ * laid out on a raw canvas (palette indexes when the sprites hold at most 256 colours) and encoded
+ * by `core/png-encode.ts`. The bytes depend on the position alone (same position, same bytes on any
+ * machine); the last board of each level is kept, so a move recompresses only the rows it touched.
  */
 export async function renderPng(level: Level, player: number, boxes: Iterable<number>, tileSize: number): Promise<Buffer> {
-  const pixels = await sprites(tileSize);
+  const sheet = await sprites(tileSize);
   const boxSet = new Set(boxes);
   const goalSet = new Set(level.goals);
   const imageWidth = level.width * tileSize;
-  const canvas = Buffer.alloc(imageWidth * level.height * tileSize * 3);
-  const rowBytes = tileSize * 3;
+  const { pixelBytes } = sheet;
+  let board = boards.get(level);
+  if (board === undefined || board.tileSize !== tileSize) {
+    const canvas = new Uint8Array(imageWidth * level.height * tileSize * pixelBytes);
+    board = {
+      tileSize,
+      sprites: new Array<Sprite | undefined>(level.width * level.height).fill(undefined),
+      canvas,
+      encoder: new PngBase(imageWidth, level.height * tileSize, sheet.colour, canvas),
+    };
+    boards.set(level, board);
+  }
+  const rowBytes = tileSize * pixelBytes;
+  let firstRow = level.height;
+  let lastRow = -1;
   for (let row = 0; row < level.height; row += 1) {
     for (let column = 0; column < level.width; column += 1) {
-      const sprite = pixels.get(spriteAt(level, row * level.width + column, player, boxSet, goalSet));
+      const cell = row * level.width + column;
+      const name = spriteAt(level, cell, player, boxSet, goalSet);
+      if (board.sprites[cell] === name) continue;
+      board.sprites[cell] = name;
+      firstRow = Math.min(firstRow, row);
+      lastRow = row;
+      const sprite = sheet.pixels.get(name);
       if (sprite === undefined) continue;
       for (let line = 0; line < tileSize; line += 1) {
-        const target = ((row * tileSize + line) * imageWidth + column * tileSize) * 3;
-        sprite.copy(canvas, target, line * rowBytes, (line + 1) * rowBytes);
+        const target = ((row * tileSize + line) * imageWidth + column * tileSize) * pixelBytes;
+        board.canvas.set(sprite.subarray(line * rowBytes, (line + 1) * rowBytes), target);
       }
     }
   }
-  return sharp(canvas, { raw: { width: imageWidth, height: level.height * tileSize, channels: 3 } })
-    .png({ compressionLevel: 6, palette: false, adaptiveFiltering: false })
-    .toBuffer();
+  return board.encoder.advance(board.canvas, firstRow * tileSize, (lastRow + 1) * tileSize);
 }
