@@ -11,4 +11,4 @@ export * from './agents/index.js';
 export * from './core/index.js';
 export * from './rewards/index.js';
 export * from './trajectories/index.js';
-export { renderEpisodesHtml, writeViewer, type WriteViewerOptions } from './trajectories/render-html.js';
+export { renderEpisodesHtml, type WriteViewerOptions, writeViewer } from './trajectories/render-html.js';
