@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import type { Policy, PromptFormat } from '../agents/policy.js';
 import { checkReachable, type QueueAddress } from './connection.js';
@@ -101,6 +102,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   };
   const worker = new Worker(options.address.name, processor, {
     connection: { ...options.address.connection },
+    // Shown on each job as `processedBy`: which machine and process holds it.
+    name: `${hostname()}:${process.pid}`,
     concurrency: options.concurrency,
     lockDuration,
     stalledInterval: lockDuration,
