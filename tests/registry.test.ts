@@ -13,6 +13,7 @@ import '../envs/index.js';
 const ORACLE_RUNS: Record<string, { seeds: number; options?: Record<string, unknown> }> = {
   'graph-v0': { seeds: 20, options: { task: 'path' } },
   'sokoban-v0': { seeds: 10 },
+  'medical-v0': { seeds: 8 },
 };
 
 describe('every registered env', () => {

@@ -141,10 +141,24 @@ function buildCt(random: Random, width: number, height: number): Anatomy {
   const texture = random.fork('texture');
   const lungMask = maskOf(labels, CT.lung);
   const softMask = maskOf(labels, CT.soft, CT.fat);
-  addValueNoise(plane, texture, 32, 60, lungMask);
-  addValueNoise(plane, texture, 5, 36, lungMask);
-  addValueNoise(plane, texture, 64, 12, softMask);
-  addValueNoise(plane, texture, 5, 30, softMask);
+  addValueNoise(
+    plane,
+    texture,
+    [
+      { cell: 32, amplitude: 60 },
+      { cell: 5, amplitude: 36 },
+    ],
+    lungMask,
+  );
+  addValueNoise(
+    plane,
+    texture,
+    [
+      { cell: 64, amplitude: 12 },
+      { cell: 5, amplitude: 30 },
+    ],
+    softMask,
+  );
   const lungWindow = (): DisplayWindow => ({ center: -600, width: 1500 });
   return {
     family: 'ct',
@@ -241,8 +255,8 @@ function buildChest(random: Random, width: number, height: number): Anatomy {
   addEllipsoid(plane, { cx: width / 2, cy: height * 0.98, rx: width * 0.45, ry: height * 0.22 }, 1400);
   const texture = random.fork('texture');
   const bodyMask = maskOf(labels, CHEST.body, CHEST.lung);
-  addValueNoise(plane, texture, 24, 70, maskOf(labels, CHEST.lung));
-  addValueNoise(plane, texture, 5, 40, bodyMask);
+  addValueNoise(plane, texture, [{ cell: 24, amplitude: 70 }], maskOf(labels, CHEST.lung));
+  addValueNoise(plane, texture, [{ cell: 5, amplitude: 40 }], bodyMask);
   const defaultWindow: DisplayWindow = { center: 1100, width: 1400 };
   const high = defaultWindow.center + defaultWindow.width / 2;
   const spineEdge = Math.ceil(width * 0.04) + 24;
@@ -352,8 +366,15 @@ function buildHistology(random: Random, width: number, height: number): Anatomy 
     labelEllipse(labels, plane, { ...nucleus, rx: nucleus.rx + 3, ry: nucleus.ry + 3 }, HISTOLOGY.nucleus);
   }
   const texture = random.fork('texture');
-  addValueNoise(plane, texture, 48, 40, maskOf(labels, HISTOLOGY.stroma, HISTOLOGY.nucleus));
-  addValueNoise(plane, texture, 5, 45, maskOf(labels, HISTOLOGY.stroma, HISTOLOGY.nucleus));
+  addValueNoise(
+    plane,
+    texture,
+    [
+      { cell: 48, amplitude: 40 },
+      { cell: 5, amplitude: 45 },
+    ],
+    maskOf(labels, HISTOLOGY.stroma, HISTOLOGY.nucleus),
+  );
   return {
     family: 'histology',
     name: 'H&E-stained histology slide',

@@ -197,13 +197,14 @@ function toSamples(anatomy: Anatomy): Samples {
   const { width, height } = plane;
   if (anatomy.family === 'histology') {
     const data = new Uint16Array(width * height * 3);
-    const colours: number[] = [];
-    for (let density = -400; density <= 1024; density += 1) colours.push(...stainColour(density));
-    for (let index = 0; index < plane.data.length; index += 1) {
-      const density = clamp(plane.data[index] as number, -400, 1024) + 400;
-      data[index * 3] = colours[density * 3] as number;
-      data[index * 3 + 1] = colours[density * 3 + 1] as number;
-      data[index * 3 + 2] = colours[density * 3 + 2] as number;
+    const colours = new Uint8Array(1425 * 3);
+    for (let density = -400; density <= 1024; density += 1) colours.set(stainColour(density), (density + 400) * 3);
+    const values = plane.data;
+    for (let index = 0; index < values.length; index += 1) {
+      const entry = (Math.min(1024, Math.max(-400, values[index] as number)) + 400) * 3;
+      data[index * 3] = colours[entry] as number;
+      data[index * 3 + 1] = colours[entry + 1] as number;
+      data[index * 3 + 2] = colours[entry + 2] as number;
     }
     return { data, width, height, channels: 3, bits: 8 };
   }

@@ -77,47 +77,68 @@ export interface LabelMask {
   readonly labels: readonly number[];
 }
 
+/** One scale of a lumpy texture: random integers in ±`amplitude` on a grid every `cell` pixels. */
+export interface Octave {
+  readonly cell: number;
+  readonly amplitude: number;
+}
+
 /**
- * Adds smooth value noise (a "lumpy" texture) of integer amplitude `amplitude` and feature size
- * `cell` pixels: random integers on a grid every `cell` pixels, blended with an integer smoothstep.
- * `where`, when given, limits it to pixels carrying one of its labels.
+ * Adds smooth value noise (a "lumpy" texture), the sum of `octaves`: for each, random integers on
+ * a grid every `cell` pixels, blended with an integer smoothstep. `where`, when given, limits it to
+ * pixels carrying one of its labels (and the loops to the columns where those labels occur).
  */
-export function addValueNoise(plane: Plane, random: Random, cell: number, amplitude: number, where?: LabelMask): void {
-  if (amplitude === 0) return;
+export function addValueNoise(plane: Plane, random: Random, octaves: readonly Octave[], where?: LabelMask): void {
   const { width, height, data } = plane;
-  const columns = Math.ceil(width / cell) + 2;
-  const rows = Math.ceil(height / cell) + 2;
-  const grid = new Int32Array(columns * rows);
-  for (let index = 0; index < grid.length; index += 1) grid[index] = random.int(-amplitude, amplitude);
-  const ease = new Int32Array(cell + 1);
-  for (let step = 0; step <= cell; step += 1) {
-    const t = step / cell;
-    ease[step] = Math.round(256 * t * t * (3 - 2 * t));
-  }
   const allowed = new Uint8Array(256).fill(where === undefined ? 1 : 0);
   for (const label of where?.labels ?? []) allowed[label] = 1;
   const map = where?.map;
-  const blended = new Int32Array(columns);
-  const cellOf = new Int32Array(width);
-  const weightOf = new Int32Array(width);
-  for (let x = 0; x < width; x += 1) {
-    const gx = Math.floor(x / cell);
-    cellOf[x] = gx;
-    weightOf[x] = ease[x - gx * cell] as number;
-  }
-  for (let y = 0; y < height; y += 1) {
-    const gy = Math.floor(y / cell);
-    const wy = ease[y - gy * cell] as number;
-    for (let column = 0; column < columns; column += 1) {
-      blended[column] = (grid[gy * columns + column] as number) * (256 - wy) + (grid[(gy + 1) * columns + column] as number) * wy;
+  const layers = octaves.map((octave) => {
+    const { cell, amplitude } = octave;
+    const columns = Math.ceil(width / cell) + 2;
+    const rows = Math.ceil(height / cell) + 2;
+    const grid = new Int32Array(columns * rows);
+    for (let index = 0; index < grid.length; index += 1) grid[index] = random.int(-amplitude, amplitude);
+    const ease = new Int32Array(cell + 1);
+    for (let step = 0; step <= cell; step += 1) {
+      const t = step / cell;
+      ease[step] = Math.round(256 * t * t * (3 - 2 * t));
     }
-    const row = y * width;
+    const cellOf = new Int32Array(width);
+    const weightOf = new Int32Array(width);
     for (let x = 0; x < width; x += 1) {
+      const gx = Math.floor(x / cell);
+      cellOf[x] = gx;
+      weightOf[x] = ease[x - gx * cell] as number;
+    }
+    return { cell, columns, grid, ease, cellOf, weightOf, blended: new Int32Array(columns) };
+  });
+  for (let y = 0; y < height; y += 1) {
+    const row = y * width;
+    let from = 0;
+    let to = width;
+    if (map !== undefined) {
+      while (from < width && allowed[map[row + from] as number] === 0) from += 1;
+      while (to > from && allowed[map[row + to - 1] as number] === 0) to -= 1;
+      if (from >= to) continue;
+    }
+    for (const layer of layers) {
+      const gy = Math.floor(y / layer.cell);
+      const wy = layer.ease[y - gy * layer.cell] as number;
+      const { grid, columns, blended } = layer;
+      for (let column = 0; column < columns; column += 1) {
+        blended[column] = (grid[gy * columns + column] as number) * (256 - wy) + (grid[(gy + 1) * columns + column] as number) * wy;
+      }
+    }
+    for (let x = from; x < to; x += 1) {
       if (map !== undefined && allowed[map[row + x] as number] === 0) continue;
-      const gx = cellOf[x] as number;
-      const wx = weightOf[x] as number;
-      const value = (blended[gx] as number) * (256 - wx) + (blended[gx + 1] as number) * wx;
-      data[row + x] = (data[row + x] as number) + ((value + 32768) >> 16);
+      let sum = 0;
+      for (const layer of layers) {
+        const gx = layer.cellOf[x] as number;
+        const wx = layer.weightOf[x] as number;
+        sum += ((layer.blended[gx] as number) * (256 - wx) + (layer.blended[gx + 1] as number) * wx + 32768) >> 16;
+      }
+      data[row + x] = (data[row + x] as number) + sum;
     }
   }
 }
