@@ -1,5 +1,3 @@
-import '../envs/index.js';
-import '../tools/index.js';
 import { EXIT, reportError } from './errors.js';
 
 const USAGE = `thinkgym — a gym for agents that think with images, videos and graphs
@@ -34,6 +32,15 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 };
 
 /**
+ * Registers the built-in envs and tools, once, before a command runs (not for the usage text, so
+ * `thinkgym --help` loads neither). Env modules stay lazy; the tools load sharp.
+ */
+async function registerBuiltins(): Promise<void> {
+  await import('../envs/index.js');
+  await import('../tools/index.js');
+}
+
+/**
  * Runs the CLI; returns the exit code (0 ok, 1 failure, 2 usage, 130 interrupted). Every error a
  * command throws is reported here, as one line (see {@link reportError}); `THINKGYM_DEBUG=1` adds
  * the stack trace.
@@ -50,6 +57,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT.usage;
   }
   try {
+    await registerBuiltins();
     return await (await load())(rest);
   } catch (error) {
     const report = reportError(error);
