@@ -286,12 +286,16 @@ describe('DatasetWriter bookkeeping', () => {
     await writer.append(second);
     expect(writer.countOf('probe-v0', 0)).toBe(2);
     expect(writer.countOf('probe-v0', 1)).toBe(0);
-    expect(writer.counts).toEqual({ episodes: 2, successes: 1, invalidActions: 1, images: 2 });
+    await writer.append(await storedSyntheticRecord(writer.images, 2));
+    expect(writer.writtenIn('probe-v0', 0, 2)).toBe(1);
+    expect(writer.writtenIn('probe-v0', 0, 3)).toBe(2);
+    expect(writer.writtenIn('other-v0', 0, 3)).toBe(0);
+    expect(writer.counts).toEqual({ episodes: 3, successes: 1, invalidActions: 1, images: 4 });
     await writer.close();
     const resumed = await DatasetWriter.open(dir, INIT, { resume: true });
-    expect(resumed.counts).toEqual({ episodes: 2, successes: 1, invalidActions: 1, images: 2 });
+    expect(resumed.counts).toEqual({ episodes: 3, successes: 1, invalidActions: 1, images: 4 });
     expect(resumed.countOf('probe-v0', 0)).toBe(2);
-    expect(resumed.manifest().counts).toEqual({ episodes: 2, successes: 1, invalidActions: 1, images: 2 });
+    expect(resumed.manifest().counts).toEqual({ episodes: 3, successes: 1, invalidActions: 1, images: 4 });
     await resumed.close();
     expect(recordImages(first)).toEqual(new Set(recordImages(second)));
     expect(recordImages(first).size).toBe(2);
@@ -398,8 +402,8 @@ describe('DatasetWriter bookkeeping', () => {
     );
     const writer = await DatasetWriter.open(dir, INIT, { resume: true });
     const good = await storedSyntheticRecord(writer.images, 1);
-    const invalid = await writer.append({ ...good, score: 2 }).catch((caught: unknown) => caught);
-    expect((invalid as Error).message).toMatch(/^Episode probe-v0 seed 1 is not a valid record: .*score/);
+    const invalid = await writer.append({ ...good, score: 2, durationMs: -1 }).catch((caught: unknown) => caught);
+    expect((invalid as Error).message).toMatch(/^Episode probe-v0 seed 1 is not a valid record: .*score.*; .*durationMs/);
     const sha256 = 'c'.repeat(64);
     const missing = await writer
       .append({ ...good, task: [{ type: 'image', image: { sha256, width: 1, height: 1, mime: 'image/png' } }] })
@@ -455,9 +459,11 @@ describe('DatasetWriter bookkeeping', () => {
   });
 
   it('refuses to write a manifest that fails its schema', async () => {
-    const error = await DatasetWriter.open(dir, { ...INIT, policy: '' }).catch((caught: unknown) => caught);
+    const error = await DatasetWriter.open(dir, { ...INIT, policy: '', rewards: { ...DEFAULT_REWARD_CONFIG, format: Number.NaN } }).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(ValidationError);
-    expect((error as Error).message).toMatch(/^The dataset manifest is not valid: .*policy/);
+    expect((error as Error).message).toMatch(/^The dataset manifest is not valid: .*policy.*; .*format/);
   });
 
   it('builds an env entry from a spec, with options and a turn limit', () => {
