@@ -13,6 +13,7 @@ Commands:
   render     render a dataset's episodes to an HTML page
   check      run checkEnv on environments
   check-splits  prove the train, validation and test splits share no task
+  eval       run a pinned evaluation and write its report (JSON and Markdown)
 
 Run \`thinkgym <command> --help\` for a command's options.`;
 
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   render: async () => (await import('./commands/render.js')).render,
   check: async () => (await import('./commands/check.js')).check,
   'check-splits': async () => (await import('./commands/check-splits.js')).checkSplitsCommand,
+  eval: async () => (await import('./commands/eval.js')).evalCommand,
   serve: async () => (await import('./commands/serve.js')).serveCommand,
   doctor: async () => (await import('./commands/doctor.js')).doctor,
 };

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { MemoryImageStore } from '../core/image-store.js';
+import { isSplitName, SPLIT_NAMES } from '../core/split.js';
 import type { GuardedEnv } from '../core/wrappers.js';
 import type { ImageMode } from './config.js';
 import { errorBody, ServerError, toServerError } from './errors.js';
@@ -18,7 +19,7 @@ const OPENENV_SESSION_HEADER = 'x-openenv-session-id';
  * The HTTP side of the server as a web-standard `fetch(Request) → Response` handler (Hono), which
  * tests drive in-process and the Node listener serves:
  *
- * - `POST /reset {env?, seed?, options?, episode_id?, session_id?, images?, format?}` opens a
+ * - `POST /reset {env?, seed?, split?, options?, episode_id?, session_id?, images?, format?}` opens a
  *   session (or resets the one named) and returns `{session_id, observation, reward, done}`;
  * - `POST /step {session_id, action}` returns `{observation, reward, done}`;
  * - `GET /state?session_id=`, `POST /close {session_id}`;
@@ -176,6 +177,11 @@ export function resetRequest(data: Record<string, unknown>): ResetRequest {
     if (typeof data.seed !== 'number' || !Number.isSafeInteger(data.seed))
       throw new ServerError('VALIDATION_ERROR', `"seed" must be an integer, got ${JSON.stringify(data.seed)}.`);
     request.seed = data.seed;
+  }
+  if (data.split !== undefined && data.split !== null) {
+    if (typeof data.split !== 'string' || !isSplitName(data.split))
+      throw new ServerError('VALIDATION_ERROR', `"split" must be one of ${SPLIT_NAMES.join(', ')}, got ${JSON.stringify(data.split)}.`);
+    request.split = data.split;
   }
   if (data.options !== undefined) {
     if (!isObject(data.options))

@@ -4,6 +4,7 @@ import type { Content, ImageRef } from '../core/content.js';
 import type { EnvSpec } from '../core/env.js';
 import { describePng, GymError, type ImageStore } from '../core/index.js';
 import type { Registry } from '../core/registry.js';
+import { type SplitName, splitSeed } from '../core/split.js';
 import type { GuardedEnv } from '../core/wrappers.js';
 import type { ImageMode, ServerConfig } from './config.js';
 import { ServerError, toServerError } from './errors.js';
@@ -13,6 +14,8 @@ import { decodeAction, encodeContent, isObject, type WireImage, type WireObserva
 export interface ResetRequest {
   readonly env?: string;
   readonly seed?: number;
+  /** When set, `seed` is an index into this split's seed space (`core/split.ts`), not a raw seed. */
+  readonly split?: SplitName;
   /** Env options (as `makeEnv`'s `options`): a change makes a fresh env instance. */
   readonly options?: Readonly<Record<string, unknown>>;
   readonly episodeId?: string;
@@ -212,11 +215,12 @@ export class Session {
     return this.run(async () => {
       const envId = request.env ?? this.envId ?? this.config.defaultEnv;
       const options = request.options ?? (envId === this.envId ? this.options : {});
-      const seed = request.seed ?? 0;
+      let seed = request.seed ?? 0;
       if (!Number.isSafeInteger(seed)) throw new ServerError('VALIDATION_ERROR', `"seed" must be an integer, got ${String(request.seed)}.`);
       if (request.images !== undefined) this.imageMode = request.images;
       if (request.format !== undefined) this.format = request.format;
       const env = await this.ensureEnv(envId, options);
+      if (request.split !== undefined) seed = splitSeedOrError(envId, env.spec.version, request.split, seed);
       this.images.clear();
       const result = await this.withTimeout(env.reset({ seed }), 'reset');
       this.seed = seed;
@@ -367,5 +371,14 @@ export class Session {
     } finally {
       clearTimeout(timer);
     }
+  }
+}
+
+/** The reset seed of a split index, or a VALIDATION_ERROR the client can act on. */
+function splitSeedOrError(envId: string, version: number, split: SplitName, index: number): number {
+  try {
+    return splitSeed(envId, version, split, index);
+  } catch (error) {
+    throw new ServerError('VALIDATION_ERROR', `With "split", "seed" is an index into the split: ${(error as Error).message}`);
   }
 }
