@@ -8,6 +8,7 @@
  * sprite moved over a fixed background): the compressed bits of the untouched rows are computed
  * once and reused, so a frame costs about as much as the rows that changed.
  */
+import * as zlib from 'node:zlib';
 
 /** The colours of an image: 8-bit RGB, or indexes into a palette of at most 256 RGB colours. */
 export type PngColour = { readonly kind: 'rgb' } | { readonly kind: 'indexed'; readonly palette: Uint8Array };
@@ -230,7 +231,11 @@ function encodeRow(raw: Uint8Array, row: number, pixelBytes: number, stride: num
   return { ...writer.finish(), sum1: sum1 % ADLER_MODULUS, sum2: sum2 % ADLER_MODULUS };
 }
 
+/** Node's native CRC-32 (Node 20.15 and later); the same function as the table below, only faster. */
+const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+
 function crc32(bytes: Uint8Array, start: number, end: number): number {
+  if (nativeCrc32 !== undefined) return nativeCrc32(bytes.subarray(start, end)) >>> 0;
   let crc = -1;
   for (let index = start; index < end; index += 1) crc = (CRC_TABLE[(crc ^ (bytes[index] as number)) & 0xff] as number) ^ (crc >>> 8);
   return (crc ^ -1) >>> 0;
@@ -286,7 +291,7 @@ export class PngBase {
 
   /** The base image as PNG bytes. */
   png(): Buffer {
-    return this.assemble(this.rows);
+    return assemble(this, this.stride, this.rows);
   }
 
   /**
@@ -306,7 +311,7 @@ export class PngBase {
     for (let row = from; row < Math.min(this.height, to + 1); row += 1) rows[row] = encodeRow(scratch, row, this.pixelBytes, this.stride);
     // Put the base back for the next frame.
     scratch.set(this.raw.subarray(from * this.stride, to * this.stride), from * this.stride);
-    return this.assemble(rows);
+    return assemble(this, this.stride, rows);
   }
 
   /**
@@ -326,46 +331,108 @@ export class PngBase {
     }
     for (let row = from; row < Math.min(this.height, to + 1); row += 1)
       this.rows[row] = encodeRow(this.raw, row, this.pixelBytes, this.stride);
-    return this.assemble(this.rows);
+    return assemble(this, this.stride, this.rows);
+  }
+}
+
+/** The PNG bytes of compressed rows: signature, IHDR, PLTE (indexed), pHYs, one IDAT, IEND. */
+function assemble(
+  image: { readonly width: number; readonly height: number; readonly colour: PngColour },
+  stride: number,
+  rows: readonly EncodedRow[],
+): Buffer {
+  let compressedBits = 3 + 7;
+  let sum1 = 1;
+  let sum2 = 0;
+  for (const row of rows) {
+    compressedBits += row.bits;
+    // Adler-32 of the concatenation: each row's sums shifted by what came before.
+    sum2 = (sum2 + row.sum2 + ((stride * sum1) % ADLER_MODULUS)) % ADLER_MODULUS;
+    sum1 = (sum1 + row.sum1) % ADLER_MODULUS;
+  }
+  const writer = new BitWriter((compressedBits >>> 3) + 8);
+  writer.put(0x78, 8);
+  writer.put(0x01, 8);
+  writer.put(1, 1); // last block
+  writer.put(1, 2); // fixed Huffman codes
+  for (const row of rows) writer.append(row);
+  writer.put(LITERAL_CODES[256] as number, LITERAL_LENGTHS[256] as number);
+  const deflated = writer.finish();
+  const zlib = new Uint8Array(deflated.bytes.length + 4);
+  zlib.set(deflated.bytes);
+  new DataView(zlib.buffer).setUint32(deflated.bytes.length, ((sum2 << 16) | sum1) >>> 0);
+  const header = new Uint8Array(13);
+  const view = new DataView(header.buffer);
+  view.setUint32(0, image.width);
+  view.setUint32(4, image.height);
+  header[8] = 8;
+  header[9] = image.colour.kind === 'rgb' ? 2 : 3;
+  const palette = image.colour.kind === 'indexed' ? image.colour.palette : undefined;
+  const size = SIGNATURE.length + 25 + (palette === undefined ? 0 : 12 + palette.length) + 21 + 12 + zlib.length + 12;
+  const png = Buffer.allocUnsafe(size);
+  png.set(SIGNATURE, 0);
+  let offset = writeChunk(png, SIGNATURE.length, 'IHDR', header);
+  if (palette !== undefined) offset = writeChunk(png, offset, 'PLTE', palette);
+  offset = writeChunk(png, offset, 'pHYs', PHYSICAL_SIZE);
+  offset = writeChunk(png, offset, 'IDAT', zlib);
+  writeChunk(png, offset, 'IEND', new Uint8Array(0));
+  return png;
+}
+/**
+ * PNGs of images built from a few kinds of rows (boards of tiles): the caller names the content of
+ * each row together with the row above it (a key), and a row is compressed only the first time its
+ * key comes up. Rows compress the same as in {@link PngBase}, so the bytes equal
+ * {@link encodePngPixels} of the same pixels, provided equal keys mean equal pixels.
+ */
+export class PngRowCache {
+  readonly width: number;
+  readonly height: number;
+  readonly colour: PngColour;
+  private readonly pixelBytes: number;
+  private readonly stride: number;
+  private readonly cache = new Map<string, EncodedRow>();
+  /** Two rows with their filter bytes: the row above and the row being compressed. */
+  private readonly pair: Uint8Array;
+
+  constructor(width: number, height: number, colour: PngColour) {
+    this.width = width;
+    this.height = height;
+    this.colour = colour;
+    this.pixelBytes = colour.kind === 'rgb' ? 3 : 1;
+    this.stride = width * this.pixelBytes + 1;
+    this.pair = new Uint8Array(this.stride * 2);
   }
 
-  private assemble(rows: readonly EncodedRow[]): Buffer {
-    let compressedBits = 3 + 7;
-    let sum1 = 1;
-    let sum2 = 0;
-    for (const row of rows) {
-      compressedBits += row.bits;
-      // Adler-32 of the concatenation: each row's sums shifted by what came before.
-      sum2 = (sum2 + row.sum2 + ((this.stride * sum1) % ADLER_MODULUS)) % ADLER_MODULUS;
-      sum1 = (sum1 + row.sum1) % ADLER_MODULUS;
+  /** Number of distinct rows compressed so far. */
+  get size(): number {
+    return this.cache.size;
+  }
+
+  /** The PNG of `pixels`; `keys[r]` must name the pixels of rows `r - 1` and `r` together. */
+  encode(pixels: Uint8Array, keys: readonly string[]): Buffer {
+    const rowBytes = this.stride - 1;
+    if (pixels.length !== rowBytes * this.height || keys.length !== this.height) {
+      throw new RangeError(`Expected ${rowBytes * this.height} pixel bytes and ${this.height} row keys.`);
     }
-    const writer = new BitWriter((compressedBits >>> 3) + 8);
-    writer.put(0x78, 8);
-    writer.put(0x01, 8);
-    writer.put(1, 1); // last block
-    writer.put(1, 2); // fixed Huffman codes
-    for (const row of rows) writer.append(row);
-    writer.put(LITERAL_CODES[256] as number, LITERAL_LENGTHS[256] as number);
-    const deflated = writer.finish();
-    const zlib = new Uint8Array(deflated.bytes.length + 4);
-    zlib.set(deflated.bytes);
-    new DataView(zlib.buffer).setUint32(deflated.bytes.length, ((sum2 << 16) | sum1) >>> 0);
-    const header = new Uint8Array(13);
-    const view = new DataView(header.buffer);
-    view.setUint32(0, this.width);
-    view.setUint32(4, this.height);
-    header[8] = 8;
-    header[9] = this.colour.kind === 'rgb' ? 2 : 3;
-    const palette = this.colour.kind === 'indexed' ? this.colour.palette : undefined;
-    const size = SIGNATURE.length + 25 + (palette === undefined ? 0 : 12 + palette.length) + 21 + 12 + zlib.length + 12;
-    const png = Buffer.allocUnsafe(size);
-    png.set(SIGNATURE, 0);
-    let offset = writeChunk(png, SIGNATURE.length, 'IHDR', header);
-    if (palette !== undefined) offset = writeChunk(png, offset, 'PLTE', palette);
-    offset = writeChunk(png, offset, 'pHYs', PHYSICAL_SIZE);
-    offset = writeChunk(png, offset, 'IDAT', zlib);
-    writeChunk(png, offset, 'IEND', new Uint8Array(0));
-    return png;
+    const rows: EncodedRow[] = [];
+    for (let row = 0; row < this.height; row += 1) {
+      const key = keys[row] as string;
+      let encoded = this.cache.get(key);
+      if (encoded === undefined) {
+        const { pair, stride } = this;
+        if (row === 0) {
+          pair.set(pixels.subarray(0, rowBytes), 1);
+          encoded = encodeRow(pair, 0, this.pixelBytes, stride);
+        } else {
+          pair.set(pixels.subarray((row - 1) * rowBytes, row * rowBytes), 1);
+          pair.set(pixels.subarray(row * rowBytes, (row + 1) * rowBytes), stride + 1);
+          encoded = encodeRow(pair, 1, this.pixelBytes, stride);
+        }
+        this.cache.set(key, encoded);
+      }
+      rows.push(encoded);
+    }
+    return assemble(this, this.stride, rows);
   }
 }
 

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { PngBase, type PngColour, toIndexed } from '../../core/png-encode.js';
+import { type PngColour, PngRowCache, toIndexed } from '../../core/png-encode.js';
 import { type Level, TILE_OUTSIDE, TILE_WALL } from './level.js';
 
 /** The tile sprites, one per kind of square. */
@@ -94,58 +94,78 @@ export function spriteAt(level: Level, cell: number, player: number, boxes: Read
   return goal ? 'goal' : 'floor';
 }
 
-/** The last image drawn of a level: the sprite of each square, its pixels and their PNG encoder. */
+/** The last image drawn of a level: the sprite of each square, its pixels and their row cache. */
 interface Board {
   readonly tileSize: number;
   readonly sprites: (Sprite | undefined)[];
   readonly canvas: Uint8Array;
-  readonly encoder: PngBase;
+  readonly rows: PngRowCache;
 }
 
-/** The last board drawn per level, so a move re-encodes only the rows of squares that changed. */
+/** One letter per sprite, to name a row of squares in a row key. */
+const SPRITE_LETTERS: Readonly<Record<Sprite, string>> = {
+  wall: 'w',
+  floor: 'f',
+  goal: 'g',
+  box: 'b',
+  boxOnGoal: 'B',
+  player: 'p',
+  playerOnGoal: 'P',
+  outside: 'o',
+};
+
+/** The board last drawn per level: its canvas and the compressed pixel rows seen so far. */
 const boards = new WeakMap<Level, Board>();
 
 /**
  * Draws a position as a PNG, `tileSize` pixels per square: sprites rasterised from SVG by sharp,
  * laid out on a raw canvas (palette indexes when the sprites hold at most 256 colours) and encoded
  * by `core/png-encode.ts`. The bytes depend on the position alone (same position, same bytes on any
- * machine); the last board of each level is kept, so a move recompresses only the rows it touched.
+ * machine). Each level keeps its canvas, where a move repaints only the squares that changed, and
+ * its compressed pixel rows, named by the squares they cross, so a row is compressed once per level.
  */
 export async function renderPng(level: Level, player: number, boxes: Iterable<number>, tileSize: number): Promise<Buffer> {
   const sheet = await sprites(tileSize);
   const boxSet = new Set(boxes);
   const goalSet = new Set(level.goals);
   const imageWidth = level.width * tileSize;
+  const imageHeight = level.height * tileSize;
   const { pixelBytes } = sheet;
   let board = boards.get(level);
   if (board === undefined || board.tileSize !== tileSize) {
-    const canvas = new Uint8Array(imageWidth * level.height * tileSize * pixelBytes);
     board = {
       tileSize,
       sprites: new Array<Sprite | undefined>(level.width * level.height).fill(undefined),
-      canvas,
-      encoder: new PngBase(imageWidth, level.height * tileSize, sheet.colour, canvas),
+      canvas: new Uint8Array(imageWidth * imageHeight * pixelBytes),
+      rows: new PngRowCache(imageWidth, imageHeight, sheet.colour),
     };
     boards.set(level, board);
   }
   const rowBytes = tileSize * pixelBytes;
-  let firstRow = level.height;
-  let lastRow = -1;
+  const names: string[] = [];
   for (let row = 0; row < level.height; row += 1) {
+    let name = '';
     for (let column = 0; column < level.width; column += 1) {
       const cell = row * level.width + column;
-      const name = spriteAt(level, cell, player, boxSet, goalSet);
-      if (board.sprites[cell] === name) continue;
-      board.sprites[cell] = name;
-      firstRow = Math.min(firstRow, row);
-      lastRow = row;
-      const sprite = sheet.pixels.get(name);
-      if (sprite === undefined) continue;
+      const sprite = spriteAt(level, cell, player, boxSet, goalSet);
+      name += SPRITE_LETTERS[sprite];
+      if (board.sprites[cell] === sprite) continue;
+      board.sprites[cell] = sprite;
+      const pixels = sheet.pixels.get(sprite);
+      if (pixels === undefined) continue;
       for (let line = 0; line < tileSize; line += 1) {
         const target = ((row * tileSize + line) * imageWidth + column * tileSize) * pixelBytes;
-        board.canvas.set(sprite.subarray(line * rowBytes, (line + 1) * rowBytes), target);
+        board.canvas.set(pixels.subarray(line * rowBytes, (line + 1) * rowBytes), target);
       }
     }
+    names.push(name);
   }
-  return board.encoder.advance(board.canvas, firstRow * tileSize, (lastRow + 1) * tileSize);
+  // A pixel row is named by its line in the squares it crosses and, for a square's first line, the
+  // squares above (the row above takes part in its compression).
+  const keys: string[] = [];
+  for (let row = 0; row < level.height; row += 1) {
+    keys.push(`0:${row === 0 ? '' : names[row - 1]}:${names[row]}`);
+    for (let line = 1; line < tileSize; line += 1) keys.push(`${line}:${names[row]}`);
+  }
+  return board.rows.encode(board.canvas, keys);
 }

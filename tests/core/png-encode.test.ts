@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { encodePngPixels, PngBase, toIndexed } from '../../core/png-encode.js';
+import { encodePngPixels, PngBase, PngRowCache, toIndexed } from '../../core/png-encode.js';
 import { Random } from '../../core/random.js';
 
 /** Blocky pixels with noise: runs, repeated rows and stray values, like rendered images. */
@@ -76,10 +76,33 @@ describe('PNG encoder', () => {
     expect(encoder.png().equals(encodePngPixels(width, height, { kind: 'rgb' }, base))).toBe(true);
   });
 
+  it('compresses each named row once and gives the bytes of the whole image', () => {
+    // Two kinds of stripes, 4 rows each, stacked in different orders.
+    const width = 40;
+    const stripes = { a: blocky(width, 4, 1, 3), b: blocky(width, 4, 1, 4) };
+    const build = (order: string): { pixels: Uint8Array; keys: string[] } => {
+      const pixels = new Uint8Array(order.length * 4 * width);
+      const keys: string[] = [];
+      for (const [index, name] of [...order].entries()) {
+        pixels.set(stripes[name as 'a' | 'b'], index * 4 * width);
+        keys.push(`0:${order[index - 1] ?? ''}:${name}`, `1:${name}`, `2:${name}`, `3:${name}`);
+      }
+      return { pixels, keys };
+    };
+    const palette = Uint8Array.from({ length: 768 }, (_, index) => index % 256);
+    const cache = new PngRowCache(width, 12, { kind: 'indexed', palette });
+    for (const order of ['aab', 'bba', 'aba']) {
+      const { pixels, keys } = build(order);
+      expect(cache.encode(pixels, keys).equals(encodePngPixels(width, 12, { kind: 'indexed', palette }, pixels))).toBe(true);
+    }
+    // Rows named 0:"":a, 0:a:a, 0:a:b, 0:"":b, 0:b:b, 0:b:a, plus lines 1-3 of a and of b.
+    expect(cache.size).toBe(12);
+  });
+
   it('writes a valid zlib stream and the same bytes on every machine (pinned)', () => {
     const png = encodePngPixels(97, 41, { kind: 'rgb' }, blocky(97, 41, 3, 97));
     const chunks: string[] = [];
-    let idat = Buffer.alloc(0);
+    let idat: Buffer = Buffer.alloc(0);
     for (let offset = 8; offset < png.length; ) {
       const length = png.readUInt32BE(offset);
       const type = png.toString('latin1', offset + 4, offset + 8);
