@@ -8,12 +8,15 @@ import { registry } from '../core/registry.js';
 import type { Tool } from '../core/tool.js';
 import { graphTools } from './graph/index.js';
 import type { AnnotationState } from './image/annotations.js';
-import { createDrawingTools, createImageTools } from './image/index.js';
+import { createAdjustWindowTool, createDrawingTools, createImageTools, createMeasureTool } from './image/index.js';
 import type { ImageToolState } from './image/state.js';
+import type { WindowedImageState } from './image/window.js';
 
 const builtin: readonly Tool<never, never>[] = [
   ...createImageTools<ImageToolState>({ ocr: true, locate: true }),
   ...createDrawingTools<AnnotationState>(),
+  createAdjustWindowTool<WindowedImageState>(),
+  createMeasureTool<WindowedImageState>(),
   ...graphTools({ render: true }),
 ];
 for (const tool of builtin) {

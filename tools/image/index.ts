@@ -18,6 +18,7 @@ import { createOcrTool, type OcrEngine } from './ocr.js';
 import type { ImageToolOptions, ImageToolState } from './state.js';
 import { createZoomInTool } from './zoom-in.js';
 
+export * from './adjust-window.js';
 export * from './annotations.js';
 export * from './clear-drawings.js';
 export * from './crop.js';
@@ -28,10 +29,13 @@ export * from './draw-path.js';
 export * from './draw-shapes.js';
 export * from './frame.js';
 export * from './locate.js';
+export * from './measure.js';
 export * from './ocr.js';
 export * from './pixels.js';
+export * from './samples.js';
 export * from './scene.js';
 export * from './state.js';
+export * from './window.js';
 export * from './zoom-in.js';
 
 /** Which image tools {@link createImageTools} makes. */
