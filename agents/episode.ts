@@ -4,6 +4,7 @@ import type { ImageStore } from '../core/image-store.js';
 import type { GuardedEnv } from '../core/wrappers.js';
 import { computePresetRewards } from '../rewards/presets.js';
 import { computeRewards, DEFAULT_REWARD_CONFIG, type RewardConfig } from '../rewards/terms.js';
+import { toolCreditFacts } from '../rewards/tool-credit.js';
 import { type EpisodeRecord, type StepRecord, TRAJECTORY_SCHEMA_VERSION } from '../trajectories/record.js';
 import { dialect } from './dialects/index.js';
 import type { Policy, PolicyContext, PromptFormat, Turn } from './policy.js';
@@ -92,6 +93,7 @@ export async function runEpisode(env: GuardedEnv, policy: Policy, options: Episo
     maxTurns: env.maxTurns,
     toolCalls: counters.toolCalls,
     toolImages,
+    ...toolCreditFacts(steps),
     invalidReasons,
     envReward,
     answered: final.info.answer !== undefined,

@@ -17,6 +17,11 @@ export interface RewardConfig {
   readonly efficiency: number;
   /** Sum of the env's own per-step rewards (e.g. Sokoban shaping). */
   readonly env: number;
+  /**
+   * Weight of the `repeatCall` term, minus the number of calls that repeat an earlier call (same
+   * tool, same arguments; `rewards/tool-credit.ts`). Absent or 0: the term is not computed.
+   */
+  readonly repeatCall?: number;
 }
 
 /** Defaults after the gated-reward recipes of the tool-using VLM papers: accuracy dominates. */
@@ -36,6 +41,10 @@ export interface EpisodeOutcome {
   readonly turns: number;
   readonly maxTurns: number;
   readonly toolCalls: number;
+  /** Tool calls that succeeded (no tool error, content returned; `rewards/tool-credit.ts`); absent: every call counts. */
+  readonly successfulToolCalls?: number;
+  /** Tool calls that repeat an earlier call of the episode (same tool, same arguments). */
+  readonly repeatedToolCalls?: number;
   /** Images returned by tool calls (zooms, drawings); absent when the caller did not count them. */
   readonly toolImages?: number;
   /** Reasons of the invalid actions, one per invalid turn. */
@@ -61,10 +70,11 @@ export function computeRewards(
     accuracy: outcome.score,
     format: formatErrors === 0 && outcome.turns > 0 ? 1 : 0,
     invalidCall: -invalid,
-    toolUse: gated && outcome.toolCalls > 0 ? 1 : 0,
+    toolUse: gated && (outcome.successfulToolCalls ?? outcome.toolCalls) > 0 ? 1 : 0,
     efficiency: outcome.success ? clamp(1 - (outcome.turns - 1) / Math.max(1, outcome.maxTurns), 0, 1) : 0,
     env: outcome.envReward,
   };
+  if ((config.repeatCall ?? 0) !== 0) terms.repeatCall = -(outcome.repeatedToolCalls ?? 0);
   let total = 0;
   for (const [name, value] of Object.entries(terms)) total += (config[name as keyof RewardConfig] ?? 0) * value;
   return { terms, total: round(total) };
