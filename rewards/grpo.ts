@@ -147,7 +147,7 @@ export function episodeAdvantages(records: readonly EpisodeRecord[], options: Ep
       group.map((index) => reward(records[index] as EpisodeRecord)),
       options,
     );
-    group.forEach((index, position) => advantages.set(index, values[position] as number));
+    for (const [position, index] of group.entries()) advantages.set(index, values[position] as number);
   }
   return records.map((_record, index) => advantages.get(index) as number);
 }
@@ -189,7 +189,7 @@ export function stepAdvantages(records: readonly EpisodeRecord[], options: StepA
       group.map((index) => rewardsOf(records[index] as EpisodeRecord)),
       options,
     );
-    group.forEach((index, position) => advantages.set(index, values[position] as number[]));
+    for (const [position, index] of group.entries()) advantages.set(index, values[position] as number[]);
   }
   return records.map((_record, index) => advantages.get(index) as number[]);
 }
