@@ -91,3 +91,13 @@ describe('computeRewards', () => {
     expect(total).toBe(0.566666667);
   });
 });
+
+describe('the repeated-call term', () => {
+  it('appears only when weighted, as minus the repeated calls', () => {
+    expect('repeatCall' in computeRewards({ ...SOLVED, repeatedToolCalls: 2 }).terms).toBe(false);
+    const weighted = computeRewards({ ...SOLVED, repeatedToolCalls: 2 }, { ...only('accuracy'), accuracy: 0, repeatCall: 0.5 });
+    expect(weighted.terms.repeatCall).toBe(-2);
+    expect(weighted.total).toBe(-1);
+    expect(computeRewards(SOLVED, { ...only('accuracy'), repeatCall: 0.5 }).terms.repeatCall).toBe(-0);
+  });
+});
