@@ -1,3 +1,8 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MemoryImageStore } from '../core/image-store.js';
 import { Random } from '../core/random.js';
 import type { ToolResult } from '../core/tool.js';
@@ -84,10 +89,12 @@ export const run: BenchRun = async () => {
   const ref = await images.put(png);
   const cached = new PixelCache();
   const plain = new PixelCache({ maxBytes: 0 });
+  const peerBefore = await pillowPeer(png);
   const rows: BenchRow[] = [
     { name: 'chart render 1024x1024 (layout + rasterise)', value: median(renderTimes), unit: 'ms', higherIsBetter: false },
     { name: 'chart layout only (SVG + scene graph)', value: median(layoutTimes), unit: 'ms', higherIsBetter: false },
   ];
+  const measured: { name: string; cached: number; plain: number }[] = [];
   for (const operation of OPERATIONS) {
     const state: ImageToolState = { image: ref, current: ref, coordinates: 'pixel' };
     const call = (pixels: PixelCache) => async () => {
@@ -109,6 +116,39 @@ export const run: BenchRun = async () => {
       higherIsBetter: false,
       baseline: { name: 're-decode', value: median(plainTimes) },
     });
+    measured.push({ name: operation.name, cached: median(cachedTimes), plain: median(plainTimes) });
+  }
+  // The peer runs before and after the thinkgym calls; the faster of its two runs is kept, so load
+  // that drifts during the run never counts against Pillow.
+  const peer = fasterPeer(peerBefore, await pillowPeer(png));
+  for (const { name, cached: cachedMs, plain: plainMs } of measured) {
+    const pillow = 'ops' in peer ? peer.ops[name] : undefined;
+    if (pillow === undefined) continue;
+    rows.push(
+      {
+        name: `${name}: in an episode (cached) vs Pillow decoding per call`,
+        value: cachedMs,
+        unit: 'ms/call',
+        higherIsBetter: false,
+        baseline: { name: 'Pillow per call', value: pillow.per_call },
+        goal: '>= 2x',
+      },
+      {
+        name: `${name}: both decoding per call`,
+        value: plainMs,
+        unit: 'ms/call',
+        higherIsBetter: false,
+        baseline: { name: 'Pillow per call', value: pillow.per_call },
+        goal: '>= 1x',
+      },
+      {
+        name: `${name}: both on decoded pixels`,
+        value: cachedMs,
+        unit: 'ms/call',
+        higherIsBetter: false,
+        baseline: { name: 'Pillow decoded', value: pillow.decoded },
+      },
+    );
   }
   const raw = await decodeImage(png);
   const decodeMs = median(await sample(() => decodeImage(png), ITERATIONS));
@@ -120,6 +160,49 @@ export const run: BenchRun = async () => {
       `Medians: ${ITERATIONS} calls per path in ${ROUNDS} alternating rounds (${WARMUP} warm-up calls each); renders over ${tasks.length} seeded charts.`,
       `PNG decode of the chart: ${decodeMs.toFixed(2)} ms; PNG encode of 1024x1024 RGB: ${encodeMs.toFixed(2)} ms (${png.length} bytes).`,
       'Re-decode = the same tool with PixelCache({ maxBytes: 0 }), which decodes the PNG on every call.',
+      'ops' in peer
+        ? `Pillow ${peer.pil} (bench/pillow-peer.py): the same operations on the same PNG, decode + op + PNG encode (level 6) per call, medians of ${ITERATIONS} calls, the faster of a run before and one after thinkgym's.`
+        : `Pillow peer skipped: ${peer.skipped}.`,
     ],
   };
 };
+
+/** What bench/pillow-peer.py printed: per-operation medians in ms, or why it was skipped. */
+type PeerResult =
+  | { readonly pil: string; readonly ops: Readonly<Record<string, { readonly per_call: number; readonly decoded: number }>> }
+  | { readonly skipped: string };
+
+/** Per operation, the faster of two peer runs (or the first's reason when either was skipped). */
+function fasterPeer(first: PeerResult, second: PeerResult): PeerResult {
+  if (!('ops' in first)) return first;
+  if (!('ops' in second)) return second;
+  const ops: Record<string, { per_call: number; decoded: number }> = {};
+  for (const [name, one] of Object.entries(first.ops)) {
+    const other = second.ops[name] ?? one;
+    ops[name] = { per_call: Math.min(one.per_call, other.per_call), decoded: Math.min(one.decoded, other.decoded) };
+  }
+  return { pil: first.pil, ops };
+}
+
+/** Runs the Pillow peer on `png` (written to a temporary file, removed after). */
+async function pillowPeer(png: Buffer): Promise<PeerResult> {
+  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  const folder = await mkdtemp(join(tmpdir(), 'thinkgym-bench-pillow-'));
+  try {
+    const file = join(folder, 'chart.png');
+    await writeFile(file, png);
+    const script = new URL('./pillow-peer.py', import.meta.url).pathname;
+    const output = await new Promise<string>((resolve) => {
+      const child = spawn(python, [script, file, String(ITERATIONS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let text = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        text += chunk.toString('utf8');
+      });
+      child.on('error', () => resolve(JSON.stringify({ skipped: `no ${python}` })));
+      child.on('close', (code) => resolve(code === 0 ? text : JSON.stringify({ skipped: `the peer exited with ${code}` })));
+    });
+    return JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as PeerResult;
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}

@@ -8,6 +8,8 @@ export interface BenchRow {
   readonly baseline?: { readonly name: string; readonly value: number };
   /** Whether a higher value is better (throughput) or lower (latency, memory). */
   readonly higherIsBetter?: boolean;
+  /** The target the row is measured against, printed beside it (e.g. `>= 2x`). */
+  readonly goal?: string;
 }
 
 /** A titled group of rows produced by one bench module. */
@@ -25,14 +27,22 @@ export type BenchRun = () => Promise<BenchSection>;
 export function formatSections(sections: readonly BenchSection[]): string {
   const lines: string[] = [];
   for (const section of sections) {
+    const goals = section.rows.some((row) => row.goal !== undefined);
     const rows = section.rows.map((row) => {
       const ratio =
         row.baseline === undefined || row.baseline.value === 0 || row.value === 0
           ? ''
           : `${(row.higherIsBetter === false ? row.baseline.value / row.value : row.value / row.baseline.value).toFixed(2)}x vs ${row.baseline.name}`;
-      return [row.name, formatNumber(row.value), row.unit, row.baseline === undefined ? '' : formatNumber(row.baseline.value), ratio];
+      const cells = [
+        row.name,
+        formatNumber(row.value),
+        row.unit,
+        row.baseline === undefined ? '' : formatNumber(row.baseline.value),
+        ratio,
+      ];
+      return goals ? [...cells, row.goal ?? ''] : cells;
     });
-    const header = ['measure', 'value', 'unit', 'baseline', 'ratio'];
+    const header = ['measure', 'value', 'unit', 'baseline', 'ratio', ...(goals ? ['goal'] : [])];
     const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
     const render = (cells: readonly string[]): string => `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
     lines.push(`\n## ${section.title}\n`, render(header), render(widths.map((width) => '-'.repeat(width))));

@@ -4,6 +4,10 @@ import { GymError } from '../../core/errors.js';
 import type { ImageStore } from '../../core/image-store.js';
 import type { PixelRegion } from './frame.js';
 
+// libvips' own operation cache would keep copies of pixels the PixelCache already holds (or has
+// dropped on purpose); images are content-addressed here, so it never saves work.
+sharp.cache(false);
+
 /** Decoded 8-bit RGB pixels of an image, rows top to bottom. */
 export interface RawImage {
   readonly data: Buffer;
@@ -53,6 +57,13 @@ export function extractPng(raw: RawImage, region: PixelRegion, size?: { width: n
   return pipeline.png(PNG_OPTIONS).toBuffer();
 }
 
+/**
+ * Default size of a {@link PixelCache}: 64 MiB, about twenty 1024 x 1024 images, which covers the
+ * images of the episodes in flight (each works on its chart and the few images its tools made), so
+ * memory stays flat over a long run instead of keeping the pixels of finished episodes.
+ */
+export const DEFAULT_PIXEL_CACHE_BYTES = 64 * 1024 * 1024;
+
 /** Options of {@link PixelCache}. */
 export interface PixelCacheOptions {
   /** Most bytes of decoded pixels kept; 0 keeps nothing (every call decodes the PNG again). */
@@ -71,7 +82,7 @@ export class PixelCache implements PixelSource {
   private bytes = 0;
 
   constructor(options: PixelCacheOptions = {}) {
-    this.maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
+    this.maxBytes = options.maxBytes ?? DEFAULT_PIXEL_CACHE_BYTES;
   }
 
   async raw(ref: ImageRef, images: ImageStore): Promise<RawImage> {
