@@ -166,7 +166,7 @@ describe.skipIf(redis === null)('queue mode on a real Redis', () => {
     }
   }, 90_000);
 
-  it('Redis restarted mid-run (AOF on): the worker reconnects and the run finishes, every seed once', async () => {
+  it('Redis restarted mid-run (AOF on): the worker reconnects; Ctrl-C on it finishes the episode in flight and returns the rest of the shard; every seed once', async () => {
     const out = await mkdtemp(join(tmpdir(), 'thinkgym-queue-'));
     const queue = new Queue('restart', { connection: { host: '127.0.0.1', port: redis?.port ?? 0, maxRetriesPerRequest: null } });
     queue.on('error', () => undefined);
@@ -177,9 +177,9 @@ describe.skipIf(redis === null)('queue mode on a real Redis', () => {
         '--env',
         'maze-v0',
         '--episodes',
-        '6',
+        '8',
         '--shard-size',
-        '3',
+        '4',
         '--concurrency',
         '1',
         '--queue',
@@ -195,10 +195,20 @@ describe.skipIf(redis === null)('queue mode on a real Redis', () => {
         (await queue.getJobs(['active'])).some((job) => Number(job.progress) >= 1) ? true : undefined,
       );
       await redis?.restart({ downMs: 1000 });
-      const done = await worker.done;
-      expect(done.code, done.stderr).toBe(0);
+      // After the restart the worker goes on; stop it with Ctrl-C in the middle of a shard.
+      const held = await until('a shard in progress after the restart', 45_000, async () =>
+        (await queue.getJobs(['active'])).find((job) => Number(job.progress) >= 1 && Number(job.progress) <= 2),
+      );
+      worker.child.kill('SIGINT');
+      const stopped = await worker.done;
+      expect(stopped.code, stopped.stderr).toBe(130);
+      expect(stopped.stderr).toMatch(/stopped after \d+ episode\(s\); the rest is back in the queue/);
+      expect(await queue.getJobState(String(held.id))).toBe('waiting');
+      const second = await runCli(['worker', '--queue', url, '--queue-name', 'restart', '--until-empty']);
+      expect(second.code, second.stderr).toBe(0);
+      expect(second.stderr).toMatch(/\(\d+ already written\)/);
       expect((await mergeRun(run)).missing).toBe(0);
-      expect(await seedsOf(join(run, 'merged'))).toEqual(range(6));
+      expect(await seedsOf(join(run, 'merged'))).toEqual(range(8));
     } finally {
       await queue.close();
       await rm(out, { recursive: true, force: true });

@@ -50,7 +50,7 @@ function ping(port: number): Promise<boolean> {
   });
 }
 
-function launch(port: number, dir: string): ChildProcess {
+function launch(port: number, dir: string, fsync: string): ChildProcess {
   return spawn(
     REDIS_SERVER,
     [
@@ -63,7 +63,7 @@ function launch(port: number, dir: string): ChildProcess {
       '--appendonly',
       'yes',
       '--appendfsync',
-      'always',
+      fsync,
       '--save',
       '',
       '--daemonize',
@@ -89,11 +89,12 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Starts a real redis-server (AOF on, fsync always) on a free loopback port. Returns `null` only
+ * Starts a real redis-server (AOF on, fsync `always` unless told `everysec`) on a free loopback port. Returns `null` only
  * when redis-server is missing or will not start, after printing why loudly: the queue tests
  * then skip, and `.ci/run` installs it so CI never does.
  */
-export async function startRedis(): Promise<RedisHandle | null> {
+export async function startRedis(options: { readonly appendfsync?: 'always' | 'everysec' } = {}): Promise<RedisHandle | null> {
+  const fsync = options.appendfsync ?? 'always';
   if (!existsSync(REDIS_SERVER) || spawnSync(REDIS_SERVER, ['--version']).status !== 0) {
     console.warn(`\n!!! SKIPPING the queue tests: ${REDIS_SERVER} is missing or broken (apt-get install redis-server) !!!\n`);
     return null;
@@ -101,7 +102,7 @@ export async function startRedis(): Promise<RedisHandle | null> {
   const dir = await mkdtemp(join(tmpdir(), 'thinkgym-redis-'));
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const port = await freePort();
-    let child = launch(port, dir);
+    let child = launch(port, dir, fsync);
     if (!(await waitUp(child, port))) {
       child.kill('SIGKILL');
       await exited(child);
@@ -114,7 +115,7 @@ export async function startRedis(): Promise<RedisHandle | null> {
         child.kill('SIGTERM');
         await exited(child);
         await new Promise((resolve) => setTimeout(resolve, options.downMs ?? 500));
-        child = launch(port, dir);
+        child = launch(port, dir, fsync);
         if (!(await waitUp(child, port))) throw new Error(`redis-server did not come back on port ${port}`);
       },
       stop: async () => {
