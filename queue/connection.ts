@@ -70,14 +70,17 @@ export async function checkReachable(address: QueueAddress, timeoutMs = 5000): P
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });
-  client.on('error', () => undefined);
+  let cause = '';
+  client.on('error', (error: Error) => {
+    cause ||= error.message;
+  });
   try {
     await client.connect();
     await client.ping();
   } catch (error) {
     throw new GymError(
       'queue-unreachable',
-      `Cannot reach Redis at ${address.display} (${(error as Error).message}); start it (redis-server) or fix --queue.`,
+      `Cannot reach Redis at ${address.display} (${cause || (error as Error).message}); start it (redis-server) or fix --queue.`,
       { cause: error },
     );
   } finally {
