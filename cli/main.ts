@@ -12,6 +12,8 @@ Commands:
   export     export a dataset for SFT (--format sharegpt|openai)
   render     render a dataset's episodes to an HTML page
   check      run checkEnv on environments
+  worker     run queued shard jobs (generate --queue) from Redis
+  merge      join a queued run's shards into one dataset
   check-splits  prove the train, validation and test splits share no task
   eval       run a pinned evaluation and write its report (JSON and Markdown)
 
@@ -31,6 +33,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   eval: async () => (await import('./commands/eval.js')).evalCommand,
   serve: async () => (await import('./commands/serve.js')).serveCommand,
   doctor: async () => (await import('./commands/doctor.js')).doctor,
+  worker: async () => (await import('./commands/worker.js')).worker,
+  merge: async () => (await import('./commands/merge.js')).merge,
 };
 
 /**
