@@ -43,8 +43,8 @@ export class TfjsPolicy implements Policy {
   private previous = -1;
 
   constructor(
-    private readonly tf: TensorFlow,
-    private readonly model: LayersModel,
+    readonly tf: TensorFlow,
+    readonly network: LayersModel,
     readonly meta: CheckpointMeta,
     private readonly options: TfjsPolicyOptions = {},
   ) {
@@ -89,7 +89,7 @@ export class TfjsPolicy implements Policy {
 
   /** The action distribution of one step. */
   probabilities(features: StepFeatures): Float32Array {
-    const logits = logitsOf(this.tf, this.model, this.meta.model, [features], this.meta.maxTurns);
+    const logits = logitsOf(this.tf, this.network, this.meta.model, [features], this.meta.maxTurns);
     const soft = this.tf.softmax(logits as Tensor) as Tensor;
     const values = soft.dataSync() as Float32Array;
     logits.dispose();
@@ -112,4 +112,32 @@ export class TfjsPolicy implements Policy {
     }
     return count - 1;
   }
+}
+
+/**
+ * A factory of policies acting with the checkpoint in `dir`, for batch runners that make one
+ * policy per worker synchronously (`thinkgym generate --policy tfjs:<dir>`). The checkpoint is
+ * loaded once, on the first episode, and shared by every policy the factory makes.
+ */
+export function tfjsPolicyFactory(dir: string, options: TfjsPolicyOptions & { backend?: BackendChoice } = {}): () => Policy {
+  let loading: Promise<TfjsPolicy> | undefined;
+  let made = 0;
+  return () => {
+    made += 1;
+    const salt = made;
+    let policy: TfjsPolicy | undefined;
+    return {
+      name: `tfjs:${dir}`,
+      async begin(context: PolicyContext): Promise<void> {
+        loading ??= TfjsPolicy.load(dir, options);
+        const shared = await loading;
+        policy ??= new TfjsPolicy(shared.tf, shared.network, shared.meta, { ...options, salt, name: `tfjs:${dir}` });
+        await policy.begin(context);
+      },
+      async act(context: PolicyContext): Promise<ModelOutput> {
+        if (policy === undefined) throw new Error('the tfjs policy acted before begin()');
+        return policy.act(context);
+      },
+    };
+  };
 }

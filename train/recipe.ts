@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +53,8 @@ export interface Recipe {
   /** Absent: no RL stage. */
   readonly rl?: RlRecipe;
   readonly reward: RewardChoice;
+  /** How trained policies act on the held-out seeds: the most likely candidate (default) or a draw. */
+  readonly evalMode: 'greedy' | 'sample';
 }
 
 const DEFAULT_SFT: Omit<SftRecipe, 'dataset'> = { seeds: { first: 0, count: 64 }, epochs: 8, batchSize: 32, learningRate: 1e-3 };
@@ -135,6 +137,7 @@ export function parseRecipe(raw: unknown, where = 'recipe'): Recipe {
     ...(sft === undefined ? {} : { sft: { ...sft, seeds: span(sft.seeds, `${where}: sft.seeds`) } }),
     ...(rl === undefined ? {} : { rl }),
     reward,
+    evalMode: value.evalMode === 'sample' ? 'sample' : 'greedy',
   };
   for (const [label, other] of [
     ['trainSeeds', recipe.trainSeeds],
@@ -156,7 +159,13 @@ export function seedsOf(span: SeedSpan): number[] {
 }
 
 function shippedNames(): string[] {
-  return ['maze-7x7', 'maze-5x5-quick', 'chart-zoom'];
+  try {
+    return readdirSync(recipesFolder())
+      .filter((file) => file.endsWith('.json'))
+      .map((file) => file.slice(0, -'.json'.length));
+  } catch {
+    return [];
+  }
 }
 
 function span(raw: unknown, where: string): SeedSpan {

@@ -135,7 +135,7 @@ export async function runTraining(recipe: Recipe, options: TrainOptions): Promis
     const policy =
       model === undefined
         ? new TfjsPolicy(tf, buildModel(tf, modelConfig, recipe.seed), meta('random', 0), { mode: 'uniform', name: 'uniform' })
-        : new TfjsPolicy(tf, model, meta(label, iteration), { mode: 'greedy' });
+        : new TfjsPolicy(tf, model, meta(label, iteration), { mode: recipe.evalMode, salt: 'eval' });
     const result = await evaluatePolicy(env, policy, evalSeeds, images, recipe.reward);
     await metric({ kind: 'eval', stage: label, iteration, ...result });
     await log(

@@ -8,7 +8,7 @@ import { EXIT } from '../errors.js';
 
 const USAGE = `Usage: thinkgym train --recipe <name|file.json> [options]
 
-  --recipe R        a shipped recipe (maze-7x7, maze-5x5-quick, chart-zoom) or a recipe JSON file
+  --recipe R        a shipped recipe (maze-7x7, visible-quick) or a recipe JSON file
   --out DIR         run directory (default runs/<recipe name>): config.json, metrics.jsonl, train.log,
                     checkpoints/sft and checkpoints/rl (model.json + weights), curves.png, index.html
   --resume          continue the run in --out from its last checkpoint
