@@ -13,6 +13,7 @@ const BENCHES: Record<string, () => Promise<BenchRun>> = {
   medical: async () => (await import('./medical.js')).run,
   'peak-memory': async () => (await import('./peak-memory.js')).run,
   server: async () => (await import('./server.js')).run,
+  train: async () => (await import('./train.js')).run,
   queue: async () => (await import('./queue.js')).run,
   viewer: async () => (await import('./viewer.js')).run,
   video: async () => (await import('./video.js')).run,

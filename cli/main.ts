@@ -35,6 +35,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   doctor: async () => (await import('./commands/doctor.js')).doctor,
   worker: async () => (await import('./commands/worker.js')).worker,
   merge: async () => (await import('./commands/merge.js')).merge,
+  train: async () => (await import('./commands/train.js')).train,
 };
 
 /**

@@ -87,9 +87,46 @@ export const FRAMETHINKER_PRESET: RewardPreset = {
   },
 };
 
+/** Settings of {@link agentglEfficiencyPreset}. */
+export interface EfficiencyPresetOptions {
+  /** The number of tool calls paid in full (default 2). */
+  readonly idealCalls?: number;
+  /** Width σ of the Gaussian, in tool calls (default 1). */
+  readonly sigma?: number;
+  /** Weight of the efficiency bonus next to accuracy (default 0.5). */
+  readonly weight?: number;
+}
+
+/**
+ * AgentGL-style quality-gated efficiency: `accuracy + weight·[success]·exp(−(calls − ideal)² / 2σ²)`.
+ * The bonus is a Gaussian around an ideal number of tool calls and is paid only when the task
+ * succeeded, so calling fewer or more tools than needed earns less, and a wrong answer earns
+ * nothing for its calls.
+ */
+export function agentglEfficiencyPreset(options: EfficiencyPresetOptions = {}): RewardPreset {
+  const ideal = options.idealCalls ?? 2;
+  const sigma = options.sigma ?? 1;
+  const weight = options.weight ?? 0.5;
+  if (!(sigma > 0)) throw new GymError('bad-reward-preset', `agentgl-efficiency needs sigma > 0 (got ${sigma}).`);
+  return {
+    name: 'agentgl-efficiency',
+    description: `AgentGL efficiency: accuracy + ${weight}·[success]·exp(−(tool calls − ${ideal})² / (2·${sigma}²)).`,
+    total: (terms, outcome) => {
+      const bonus = outcome.success ? Math.exp(-((outcome.toolCalls - ideal) ** 2) / (2 * sigma * sigma)) : 0;
+      return round((terms.accuracy ?? 0) + weight * bonus);
+    },
+  };
+}
+
+/** {@link agentglEfficiencyPreset} with its defaults (ideal 2 calls, σ 1, weight 0.5). */
+export const AGENTGL_EFFICIENCY_PRESET: RewardPreset = agentglEfficiencyPreset();
+
 /** Every preset, by name. Add a published recipe here as one entry. */
 export const REWARD_PRESETS: ReadonlyMap<string, RewardPreset> = new Map(
-  [WEIGHTED_PRESET, VILASR_PRESET, OPHIUCHUS_PRESET, DEEPEYES_PRESET, FRAMETHINKER_PRESET].map((preset) => [preset.name, preset]),
+  [WEIGHTED_PRESET, VILASR_PRESET, OPHIUCHUS_PRESET, DEEPEYES_PRESET, FRAMETHINKER_PRESET, AGENTGL_EFFICIENCY_PRESET].map((preset) => [
+    preset.name,
+    preset,
+  ]),
 );
 
 /** The preset called `name`, or a {@link GymError} listing the known ones. */

@@ -86,6 +86,7 @@ export async function doctorChecks(): Promise<DoctorCheck[]> {
     detail: `${defaultCacheDir()} (video-v0 option cacheDir overrides it)`,
     data: { folder: defaultCacheDir() },
   });
+  checks.push(await (await import('../../train/backend.js')).backendCheck());
   return checks;
 }
 
