@@ -14,6 +14,7 @@ import { toToolSpec } from '../../core/tool.js';
 import type { GuardedEnv } from '../../core/wrappers.js';
 import { REWARD_PRESETS } from '../../rewards/presets.js';
 import { DEFAULT_REWARD_CONFIG, type RewardConfig } from '../../rewards/terms.js';
+import { tfjsPolicyFactory } from '../../train/policy.js';
 import { FAILURES_FILE, FailureLog, failureError } from '../../trajectories/failures.js';
 import { readManifest } from '../../trajectories/reader.js';
 import type { RendererVersions } from '../../trajectories/record.js';
@@ -384,7 +385,8 @@ export function policyFactory(values: { [K in keyof typeof FLAGS]?: unknown }, f
         });
     }
     default:
-      throw new GymError('unknown-policy', `Unknown policy "${name}"; choose oracle, random or openai.`);
+      if (name.startsWith('tfjs:')) return tfjsPolicyFactory(name.slice('tfjs:'.length));
+      throw new GymError('unknown-policy', `Unknown policy "${name}"; choose oracle, random, openai or tfjs:<checkpoint dir>.`);
   }
 }
 
