@@ -76,11 +76,11 @@ export function referenceMarkdown(table: ReferenceTable): string {
         : ''
     }.`,
     '',
-    '| env | version | policy | episodes | success | mean score | mean reward | mean turns | mean tool calls | invalid actions |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| env | version | policy | episodes | success | mean score | mean reward | mean turns | mean tool calls | invalid actions | mean images | mean visual tokens (Qwen2-VL) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...table.reports.map((report) => {
       const { config, results } = report;
-      return `| ${config.env} | ${config.version} | ${config.policy.name} | ${results.episodes} | ${(results.successRate * 100).toFixed(1)}% | ${results.meanScore.toFixed(3)} | ${results.meanReward.toFixed(3)} | ${results.meanTurns.toFixed(2)} | ${results.meanToolCalls.toFixed(2)} | ${results.invalidActions} |`;
+      return `| ${config.env} | ${config.version} | ${config.policy.name} | ${results.episodes} | ${(results.successRate * 100).toFixed(1)}% | ${results.meanScore.toFixed(3)} | ${results.meanReward.toFixed(3)} | ${results.meanTurns.toFixed(2)} | ${results.meanToolCalls.toFixed(2)} | ${results.invalidActions} | ${results.meanImages.toFixed(2)} | ${results.meanVisualTokens.toFixed(1)} |`;
     }),
     '',
   ];

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { runEpisode } from '../agents/episode.js';
+import { ImageBudgetEnv } from '../agents/image-budget.js';
 import { OpenAIPolicy } from '../agents/policies/openai.js';
 import { OraclePolicy } from '../agents/policies/oracle.js';
 import { RandomPolicy } from '../agents/policies/random.js';
@@ -9,7 +10,8 @@ import { contentFingerprint } from '../core/fingerprint.js';
 import { type ImageStore, MemoryImageStore } from '../core/image-store.js';
 import { type Registry, validateEnvOptions } from '../core/registry.js';
 import { taskSeed } from '../core/split.js';
-import type { GuardedEnv } from '../core/wrappers.js';
+import { GuardedEnv } from '../core/wrappers.js';
+import { episodeVisualLoad, type VisualTokenModel } from '../rewards/visual-tokens.js';
 import type { EpisodeRecord, RendererVersions } from '../trajectories/record.js';
 import type { EvalConfig } from './config.js';
 
@@ -27,6 +29,11 @@ export interface EvalEpisode {
   readonly turns: number;
   readonly toolCalls: number;
   readonly invalidActions: number;
+  /** Images in the episode's context (task and observations) and their visual tokens under the config's model. */
+  readonly images: number;
+  readonly visualTokens: number;
+  /** Steps where an image cap withheld images. */
+  readonly budgetHits: number;
 }
 
 /** Aggregates of an evaluation. */
@@ -38,6 +45,9 @@ export interface EvalResults {
   readonly meanTurns: number;
   readonly meanToolCalls: number;
   readonly invalidActions: number;
+  readonly meanImages: number;
+  readonly meanVisualTokens: number;
+  readonly budgetHits: number;
 }
 
 /** Versions of what produced the numbers. */
@@ -106,6 +116,7 @@ export async function runEval(config: EvalConfig, options: RunEvalOptions): Prom
         turns: record.counts.turns,
         toolCalls: record.counts.toolCalls,
         invalidActions: record.counts.invalidActions,
+        ...episodeBudget(record, config),
       });
     }
   } finally {
@@ -137,8 +148,22 @@ export async function makeEvalEnv(config: EvalConfig, registry: Registry, images
       `The config is pinned at ${config.env} version ${config.version}, but this install has version ${definition.spec.version}; pin the config again.`,
     );
   }
-  validateEnvOptions(definition.spec, config.envOptions);
-  return registry.makeEnv(config.env, { options: config.envOptions, images, maxTurns: config.maxTurns });
+  const { imageBudget: budget } = config;
+  if (budget.maxImagesPerTurn === null && budget.maxImagesPerEpisode === null && budget.maxVisualTokensPerEpisode === null) {
+    return registry.makeEnv(config.env, { options: config.envOptions, images, maxTurns: config.maxTurns });
+  }
+  const inner = await definition.create(validateEnvOptions(definition.spec, config.envOptions), { images });
+  return new GuardedEnv(new ImageBudgetEnv(inner, { ...budget, model: budgetModel(config) }), { maxTurns: config.maxTurns });
+}
+
+function budgetModel(config: EvalConfig): VisualTokenModel {
+  return { family: config.imageBudget.model, minPixels: config.imageBudget.minPixels, maxPixels: config.imageBudget.maxPixels };
+}
+
+function episodeBudget(record: EpisodeRecord, config: EvalConfig): { images: number; visualTokens: number; budgetHits: number } {
+  const load = episodeVisualLoad(record, budgetModel(config));
+  const budgetHits = record.steps.filter((step) => step.extra?.imageBudget !== undefined).length;
+  return { images: load.images, visualTokens: load.visualTokens, budgetHits };
 }
 
 /** The policy a config names. */
@@ -178,6 +203,9 @@ function aggregate(episodes: readonly EvalEpisode[]): EvalResults {
     meanTurns: mean((episode) => episode.turns),
     meanToolCalls: mean((episode) => episode.toolCalls),
     invalidActions: episodes.reduce((sum, episode) => sum + episode.invalidActions, 0),
+    meanImages: mean((episode) => episode.images),
+    meanVisualTokens: mean((episode) => episode.visualTokens),
+    budgetHits: episodes.reduce((sum, episode) => sum + episode.budgetHits, 0),
   };
 }
 

@@ -24,6 +24,10 @@ version and the renderer versions (sharp, libvips, fonts).
   --policy P           oracle (default) | random | openai
   --reward-preset P    reward preset of the totals (default weighted)
   --max-turns N        turn limit (default: the env's)
+  --max-images-per-turn N, --max-images N, --max-visual-tokens N
+                       image caps (default none); a reached cap withholds the image with a note to the model
+  --min-pixels N, --max-pixels N
+                       Qwen2-VL resizing limits of the visual-token estimate (default 3136 and 12845056)
   --config FILE        re-run the configuration of an earlier report (its "config"); other flags are ignored
   --out DIR            write DIR/report.json and DIR/report.md (default: print the Markdown)
  openai policy:
@@ -48,6 +52,11 @@ const FLAGS = {
   mode: { type: 'string' },
   temperature: { type: 'string' },
   'max-tokens': { type: 'string' },
+  'max-images-per-turn': { type: 'string' },
+  'max-images': { type: 'string' },
+  'max-visual-tokens': { type: 'string' },
+  'min-pixels': { type: 'string' },
+  'max-pixels': { type: 'string' },
   help: { type: 'boolean' },
 } as const;
 
@@ -104,7 +113,14 @@ async function configFromFlags(values: Values): Promise<EvalConfig> {
         : null,
     rewardPreset: preset,
     maxTurns: integerFlag(values['max-turns'], 'max-turns', definition.spec.maxTurns, 1),
-    imageBudget: DEFAULT_IMAGE_BUDGET,
+    imageBudget: {
+      model: 'qwen2-vl',
+      minPixels: integerFlag(values['min-pixels'], 'min-pixels', DEFAULT_IMAGE_BUDGET.minPixels, 1),
+      maxPixels: integerFlag(values['max-pixels'], 'max-pixels', DEFAULT_IMAGE_BUDGET.maxPixels, 1),
+      maxImagesPerTurn: optionalInteger(values['max-images-per-turn'], 'max-images-per-turn'),
+      maxImagesPerEpisode: optionalInteger(values['max-images'], 'max-images'),
+      maxVisualTokensPerEpisode: optionalInteger(values['max-visual-tokens'], 'max-visual-tokens'),
+    },
   };
 }
 
@@ -131,6 +147,10 @@ function parsePolicy(values: Values): EvalPolicy {
   const mode = values.mode;
   if (mode !== undefined && mode !== 'native' && mode !== 'text') throw new UsageError(`--mode must be native or text, got "${mode}".`);
   return { name, baseUrl, model, ...(mode === undefined ? {} : { mode }) };
+}
+
+function optionalInteger(value: string | undefined, name: string): number | null {
+  return value === undefined ? null : integerFlag(value, name, 0, 0);
 }
 
 function numberFlag(value: string | undefined, name: string, fallback: number): number {

@@ -1,8 +1,10 @@
+import { datasetCallStats, formatCallStats } from '../../eval/dataset-stats.js';
 import { formatSummary, summarizeDataset } from '../../trajectories/summary.js';
 import { parseCommand, UsageError } from '../args.js';
 
 const USAGE = `Usage: thinkgym inspect <dataset-dir> [--json]
   Prints counts, success rate, turns, reward terms, invalid actions by reason, images present,
+  tool calls by tool (successful, failed, repeated), images and Qwen2-VL visual tokens per episode,
   and every corrupt line with its line number. On a queued run's folder (generate --queue): shards
   complete, partial and failed (with their errors), and whether it is merged.`;
 
@@ -19,6 +21,9 @@ export async function inspect(argv: readonly string[]): Promise<number> {
   const queued = await (await import('../../queue/inspect.js')).inspectQueuedRun(directory, values.json === true);
   if (queued !== undefined) return queued;
   const summary = await summarizeDataset(directory);
-  console.log(values.json === true ? JSON.stringify(summary, null, 2) : formatSummary(summary));
+  const calls = await datasetCallStats(directory);
+  console.log(
+    values.json === true ? JSON.stringify({ ...summary, calls }, null, 2) : `${formatSummary(summary)}\n${formatCallStats(calls)}`,
+  );
   return summary.problems.length > 0 || summary.images.missing.length > 0 ? 1 : 0;
 }
