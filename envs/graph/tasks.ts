@@ -205,7 +205,8 @@ function scorePath(state: GraphState, task: PathTask, answer: string): number {
   const ids = parsePath(answer);
   const indices: number[] = [];
   for (const id of ids) {
-    const index = state.graph.indexOf(id);
+    // An exact id first; else the id in lower case (generated ids are `n12`, and `N12` names the same node).
+    const index = state.graph.indexOf(id) ?? state.graph.indexOf(id.toLowerCase());
     if (index === undefined) return 0;
     indices.push(index);
   }
