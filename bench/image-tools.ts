@@ -41,14 +41,17 @@ const OPERATIONS: readonly Operation[] = [
   },
 ];
 
-/** Per-call times in milliseconds, after a warm-up. */
-async function sample(call: () => Promise<unknown>, iterations: number): Promise<number[]> {
+/** Per-call times in milliseconds, after a warm-up; process CPU milliseconds per call go to `cpu` when given. */
+async function sample(call: () => Promise<unknown>, iterations: number, cpu?: number[]): Promise<number[]> {
   for (let index = 0; index < WARMUP; index += 1) await call();
   const times: number[] = [];
   for (let index = 0; index < iterations; index += 1) {
     const started = performance.now();
+    const usage = process.cpuUsage();
     await call();
     times.push(performance.now() - started);
+    const used = process.cpuUsage(usage);
+    cpu?.push((used.user + used.system) / 1000);
   }
   return times;
 }
@@ -94,7 +97,7 @@ export const run: BenchRun = async () => {
     { name: 'chart render 1024x1024 (layout + rasterise)', value: median(renderTimes), unit: 'ms', higherIsBetter: false },
     { name: 'chart layout only (SVG + scene graph)', value: median(layoutTimes), unit: 'ms', higherIsBetter: false },
   ];
-  const measured: { name: string; cached: number; plain: number }[] = [];
+  const measured: { name: string; cached: number; plain: number; cachedCpu: number; plainCpu: number }[] = [];
   for (const operation of OPERATIONS) {
     const state: ImageToolState = { image: ref, current: ref, coordinates: 'pixel' };
     const call = (pixels: PixelCache) => async () => {
@@ -105,9 +108,11 @@ export const run: BenchRun = async () => {
     // Alternate rounds so drift (load, GC) hits both paths alike.
     const cachedTimes: number[] = [];
     const plainTimes: number[] = [];
+    const cachedCpu: number[] = [];
+    const plainCpu: number[] = [];
     for (let round = 0; round < ROUNDS; round += 1) {
-      cachedTimes.push(...(await sample(call(cached), ITERATIONS / ROUNDS)));
-      plainTimes.push(...(await sample(call(plain), ITERATIONS / ROUNDS)));
+      cachedTimes.push(...(await sample(call(cached), ITERATIONS / ROUNDS, cachedCpu)));
+      plainTimes.push(...(await sample(call(plain), ITERATIONS / ROUNDS, plainCpu)));
     }
     rows.push({
       name: `${operation.name} (cached pixels)`,
@@ -116,14 +121,24 @@ export const run: BenchRun = async () => {
       higherIsBetter: false,
       baseline: { name: 're-decode', value: median(plainTimes) },
     });
-    measured.push({ name: operation.name, cached: median(cachedTimes), plain: median(plainTimes) });
+    measured.push({
+      name: operation.name,
+      cached: median(cachedTimes),
+      plain: median(plainTimes),
+      cachedCpu: median(cachedCpu),
+      plainCpu: median(plainCpu),
+    });
   }
   // The peer runs before and after the thinkgym calls; the faster of its two runs is kept, so load
   // that drifts during the run never counts against Pillow.
   const peer = fasterPeer(peerBefore, await pillowPeer(png));
-  for (const { name, cached: cachedMs, plain: plainMs } of measured) {
+  const cpuNotes: string[] = [];
+  for (const { name, cached: cachedMs, plain: plainMs, cachedCpu, plainCpu } of measured) {
     const pillow = 'ops' in peer ? peer.ops[name] : undefined;
     if (pillow === undefined) continue;
+    cpuNotes.push(
+      `${name}: CPU ms/call (all threads) cached ${cachedCpu.toFixed(1)}, decoding per call ${plainCpu.toFixed(1)}; Pillow per call ${pillow.per_call_cpu.toFixed(1)}, decoded ${pillow.decoded_cpu.toFixed(1)}`,
+    );
     rows.push(
       {
         name: `${name}: in an episode (cached) vs Pillow decoding per call`,
@@ -163,23 +178,35 @@ export const run: BenchRun = async () => {
       'ops' in peer
         ? `Pillow ${peer.pil} (bench/pillow-peer.py): the same operations on the same PNG, decode + op + PNG encode (level 6) per call, medians of ${ITERATIONS} calls, the faster of a run before and one after thinkgym's.`
         : `Pillow peer skipped: ${peer.skipped}.`,
+      ...cpuNotes,
     ],
   };
 };
 
+/** Medians of one operation in the peer: wall and process CPU milliseconds per call. */
+interface PeerTimes {
+  readonly per_call: number;
+  readonly decoded: number;
+  readonly per_call_cpu: number;
+  readonly decoded_cpu: number;
+}
+
 /** What bench/pillow-peer.py printed: per-operation medians in ms, or why it was skipped. */
-type PeerResult =
-  | { readonly pil: string; readonly ops: Readonly<Record<string, { readonly per_call: number; readonly decoded: number }>> }
-  | { readonly skipped: string };
+type PeerResult = { readonly pil: string; readonly ops: Readonly<Record<string, PeerTimes>> } | { readonly skipped: string };
 
 /** Per operation, the faster of two peer runs (or the first's reason when either was skipped). */
 function fasterPeer(first: PeerResult, second: PeerResult): PeerResult {
   if (!('ops' in first)) return first;
   if (!('ops' in second)) return second;
-  const ops: Record<string, { per_call: number; decoded: number }> = {};
+  const ops: Record<string, PeerTimes> = {};
   for (const [name, one] of Object.entries(first.ops)) {
     const other = second.ops[name] ?? one;
-    ops[name] = { per_call: Math.min(one.per_call, other.per_call), decoded: Math.min(one.decoded, other.decoded) };
+    ops[name] = {
+      per_call: Math.min(one.per_call, other.per_call),
+      decoded: Math.min(one.decoded, other.decoded),
+      per_call_cpu: Math.min(one.per_call_cpu, other.per_call_cpu),
+      decoded_cpu: Math.min(one.decoded_cpu, other.decoded_cpu),
+    };
   }
   return { pil: first.pil, ops };
 }

@@ -2,11 +2,12 @@
 Pillow tool worker does them (OpenThinkIMG's workers open the image, apply the operation and
 encode the result on every call). Prints one JSON object on stdout:
 
-  {"pil": "<version>", "ops": {"<name>": {"per_call": ms, "decoded": ms}}}
+  {"pil": "<version>", "ops": {"<name>": {"per_call": ms, "decoded": ms, "per_call_cpu": ms, "decoded_cpu": ms}}}
 
 per_call: decode the PNG, apply the operation, encode PNG (zlib level 6, as thinkgym's tools).
 decoded:  the same on an image decoded once beforehand (operation and encode only).
-Times are medians over the calls, after warm-up calls. Without Pillow it prints
+Times are medians over the calls, after warm-up calls; *_cpu are process CPU time (a busy
+machine stretches wall time, CPU time much less). Without Pillow it prints
 {"skipped": "no PIL"} and exits 0, so the bench can say so.
 
 Usage: python3 bench/pillow-peer.py <image.png> [iterations]
@@ -59,14 +60,18 @@ def encode(image):
 
 
 def median_ms(call, iterations):
+    """Median wall and process-CPU milliseconds per call."""
     for _ in range(WARMUP):
         call()
     times = []
+    cpu = []
     for _ in range(iterations):
         started = time.perf_counter()
+        started_cpu = time.process_time()
         call()
         times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    return statistics.median(times), statistics.median(cpu)
 
 
 def main():
@@ -80,9 +85,9 @@ def main():
     decoded.load()
     results = {}
     for name, operation in OPERATIONS.items():
-        per_call = median_ms(lambda: encode(operation(Image.open(io.BytesIO(png)).convert("RGB"))), iterations)
-        on_decoded = median_ms(lambda: encode(operation(decoded)), iterations)
-        results[name] = {"per_call": per_call, "decoded": on_decoded}
+        per_call, per_call_cpu = median_ms(lambda: encode(operation(Image.open(io.BytesIO(png)).convert("RGB"))), iterations)
+        on_decoded, decoded_cpu = median_ms(lambda: encode(operation(decoded)), iterations)
+        results[name] = {"per_call": per_call, "decoded": on_decoded, "per_call_cpu": per_call_cpu, "decoded_cpu": decoded_cpu}
     print(json.dumps({"pil": PIL.__version__, "ops": results}))
 
 
