@@ -1,4 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT } from '../helpers/cli-child.js';
 
@@ -9,7 +14,7 @@ interface Replica {
 }
 
 function serve(): Promise<Replica> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--max-sessions', '8'], {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--max-sessions', '32'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -110,4 +115,104 @@ describe('env-server replicas on loopback', () => {
     );
     expect(JSON.stringify(lost)).toContain('SESSION_ERROR');
   }, 60_000);
+
+  it('behind nginx with deploy/nginx.conf: sessions spread over both replicas and each request with its X-Affinity-Key reaches its session', async () => {
+    if (!existsSync(NGINX)) {
+      console.warn(`\n!!! SKIPPING the nginx check: ${NGINX} is missing (apt-get install nginx-light) !!!\n`);
+      return;
+    }
+    const balancer = await startNginx(replicas.map((replica) => new URL(replica.url).host));
+    try {
+      const sessions: { key: string; session: string }[] = [];
+      for (let index = 0; index < 16; index += 1) {
+        const key = `rollout-${index}`;
+        const reply = (await post(
+          `${balancer.url}/reset`,
+          { env: 'maze-v0', seed: index, options: { observation: 'ascii' } },
+          { 'x-affinity-key': key },
+        )) as {
+          session_id: string;
+        };
+        sessions.push({ key, session: reply.session_id });
+      }
+      const counts = await Promise.all(
+        replicas.map(async (replica) => ((await (await fetch(`${replica.url}/health`)).json()) as { sessions: number }).sessions),
+      );
+      expect(counts.every((count) => count >= 1)).toBe(true);
+      for (const { key, session } of sessions) {
+        const step = (await post(
+          `${balancer.url}/step`,
+          { session_id: session, action: { tool_call: { name: 'move', arguments: { direction: 'up' } } } },
+          { 'x-affinity-key': key },
+        )) as { observation: { text: string } };
+        expect(typeof step.observation.text).toBe('string');
+      }
+    } finally {
+      await balancer.stop();
+    }
+  }, 60_000);
 });
+
+const NGINX = '/usr/sbin/nginx';
+
+/** A free TCP port on 127.0.0.1. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}
+
+/** nginx with deploy/nginx.conf, its upstreams and port pointed at loopback, in a temp prefix. */
+async function startNginx(backends: readonly string[]): Promise<{ url: string; stop: () => Promise<void> }> {
+  const prefix = await mkdtemp(join(tmpdir(), 'thinkgym-nginx-'));
+  const port = await freePort();
+  const config = (await readFile(join(ROOT, 'deploy', 'nginx.conf'), 'utf8'))
+    .replace('server env-a:8000;', `server ${backends[0]};`)
+    .replace('server env-b:8000;', `server ${backends[1]};`)
+    .replace('listen 8000;', `listen 127.0.0.1:${port};\n    access_log off;`);
+  await writeFile(join(prefix, 'nginx.conf'), config);
+  const child = spawn(
+    NGINX,
+    [
+      '-p',
+      prefix,
+      '-c',
+      join(prefix, 'nginx.conf'),
+      '-e',
+      join(prefix, 'error.log'),
+      '-g',
+      `daemon off; pid ${join(prefix, 'nginx.pid')};`,
+    ],
+    {
+      stdio: 'ignore',
+    },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  for (let tries = 0; ; tries += 1) {
+    const up = await fetch(`${url}/health`)
+      .then((response) => response.ok)
+      .catch(() => false);
+    if (up) break;
+    if (tries > 100 || child.exitCode !== null) {
+      const log = await readFile(join(prefix, 'error.log'), 'utf8').catch(() => '');
+      child.kill('SIGKILL');
+      await rm(prefix, { recursive: true, force: true });
+      throw new Error(`nginx did not start: ${log}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    url,
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGQUIT');
+      await exited;
+      await rm(prefix, { recursive: true, force: true });
+    },
+  };
+}
