@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ImageBudgetEnv } from '../../agents/image-budget.js';
 import { runEpisode } from '../../agents/episode.js';
+import { ImageBudgetEnv } from '../../agents/image-budget.js';
 import { OraclePolicy } from '../../agents/policies/oracle.js';
 import { MemoryImageStore } from '../../core/image-store.js';
 import { registry, validateEnvOptions } from '../../core/registry.js';
