@@ -1,5 +1,6 @@
 import { type ToolCallCounts, toolCallStats } from '../rewards/tool-credit.js';
 import { episodeVisualLoad, QWEN2_VL, type VisualTokenModel } from '../rewards/visual-tokens.js';
+import { type EpisodeFilter, predicate } from '../trajectories/filters.js';
 import { readEpisodes } from '../trajectories/reader.js';
 
 /** Tool calls and visual load over a dataset, for `inspect`. */
@@ -76,4 +77,13 @@ export function formatCallStats(stats: DatasetCallStats): string {
     `visual      per episode: mean ${stats.visual.meanImages} images, ${Math.round(stats.visual.meanPixels)} px, ${stats.visual.meanVisualTokens} tokens (${stats.visual.model.family}, max ${stats.visual.maxVisualTokens}); image caps reached ${stats.visual.budgetHits} time(s)`,
   ];
   return lines.join('\n');
+}
+
+/**
+ * An export filter that drops episodes whose context holds more than `limit` visual tokens (the
+ * task's and every observation's images, estimated for `model`); exports count the drops under
+ * `max-visual-tokens`, so a report names every episode left out for its length.
+ */
+export function maxVisualTokens(limit: number, model: VisualTokenModel = QWEN2_VL): EpisodeFilter {
+  return predicate('max-visual-tokens', (record) => episodeVisualLoad(record, model).visualTokens <= limit);
 }

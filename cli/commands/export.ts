@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { maxVisualTokens } from '../../eval/dataset-stats.js';
 import type { ExportResult } from '../../trajectories/export-common.js';
 import { exportOpenAI } from '../../trajectories/export-openai.js';
 import { exportShareGpt } from '../../trajectories/export-sharegpt.js';
@@ -15,6 +16,8 @@ const USAGE = `Usage: thinkgym export <dataset-dir> --format sharegpt|openai|ver
   --max-turns N        keep episodes of at most N turns
   --no-invalid         keep episodes without invalid actions
   --dedupe             keep the first episode of each env + seed + policy
+  --max-visual-tokens N  drop episodes whose images pass N visual tokens in context (Qwen2-VL estimate;
+                       counted as skipped: max-visual-tokens)
   --images MODE        openai only: data-url (default) or path (file paths, which OpenAI rejects)
   --allow-image-paths  openai only: accept --images path, for a loader that reads local files itself
   --absolute-paths     sharegpt only: absolute image paths (default: relative to the output file)`;
@@ -30,6 +33,7 @@ export async function exportDataset(argv: readonly string[]): Promise<number> {
       'max-turns': { type: 'string' },
       'no-invalid': { type: 'boolean' },
       dedupe: { type: 'boolean' },
+      'max-visual-tokens': { type: 'string' },
       images: { type: 'string' },
       'allow-image-paths': { type: 'boolean' },
       'absolute-paths': { type: 'boolean' },
@@ -49,6 +53,8 @@ export async function exportDataset(argv: readonly string[]): Promise<number> {
   if (values['max-turns'] !== undefined) filters.push(maxTurns(integerFlag(values['max-turns'], 'max-turns', 1, 1)));
   if (values['no-invalid'] === true) filters.push(noInvalidActions());
   if (values.dedupe === true) filters.push(dedupe());
+  if (values['max-visual-tokens'] !== undefined)
+    filters.push(maxVisualTokens(integerFlag(values['max-visual-tokens'], 'max-visual-tokens', 1, 1)));
   const onProblem = (problem: { line: number; message: string }): void =>
     console.error(`skipping line ${problem.line}: ${problem.message}`);
   const out = resolve(values.out);

@@ -8,6 +8,8 @@ import '../../envs/index.js';
 const folder = new URL('../../reference/', import.meta.url);
 const table = JSON.parse(await readFile(new URL('reference.json', folder), 'utf8')) as ReferenceTable;
 
+const fold = (markdown: string): string => markdown.replace(/ +/g, ' ').replace(/-{3,}/g, '---');
+
 /** The sample re-run: one task per env and policy, at an index that differs between envs and policies. */
 const SLOW = new Set(['medical-v0', 'video-v0']);
 
@@ -19,7 +21,8 @@ describe('the shipped reference table', () => {
       .flatMap(({ id }) => REFERENCE_POLICIES.map((policy) => `${id}/${policy}`))
       .sort();
     expect(rows).toEqual(expected);
-    expect(await readFile(new URL('README.md', folder), 'utf8')).toBe(referenceMarkdown(table));
+    // The formatter aligns the table's columns; compare with runs of spaces and dashes folded.
+    expect(fold(await readFile(new URL('README.md', folder), 'utf8'))).toBe(fold(referenceMarkdown(table)));
   });
 
   table.reports.forEach((report, position) => {
