@@ -1,4 +1,5 @@
 import type { Content } from './content.js';
+import { GymError } from './errors.js';
 import type { ImageStore } from './image-store.js';
 import type { JsonSchema } from './schema.js';
 import type { ToolSpec } from './tool.js';
@@ -129,6 +130,23 @@ export interface OracleStep {
 export interface Oracle {
   /** The next step given the last observation and info (from reset or the previous step). */
   next(last: { observation: Content; info: StepInfo }): Promise<OracleStep>;
+}
+
+/**
+ * An oracle that plays a plan made at reset: each call returns the next step, and the last step
+ * (the answer) again if it is asked for more. Envs whose oracle knows the whole solution up front
+ * (chart, medical, video) build their plan and hand it here.
+ */
+export function scriptedOracle(steps: readonly OracleStep[], env: string): Oracle {
+  let index = 0;
+  return {
+    async next(): Promise<OracleStep> {
+      const step = steps[Math.min(index, steps.length - 1)];
+      index += 1;
+      if (step === undefined) throw new GymError('oracle-empty', `The ${env} oracle has no steps.`);
+      return step;
+    },
+  };
 }
 
 /**

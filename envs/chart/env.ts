@@ -10,6 +10,7 @@ import { type CoordinateFrame, checkBox, describeFrame } from '../../tools/image
 import { createImageTools, type ZoomInArgs } from '../../tools/image/index.js';
 import { TesseractOcr } from '../../tools/image/ocr.js';
 import { type ContextBounds, describeBounds } from '../context-budget.js';
+import { parseNameList } from '../options.js';
 import { CHART_TYPES, type ChartGenerationOptions, type ChartType, generateTask } from './generate.js';
 import { type ChartQASet, loadChartQA, readChartQAImage } from './load.js';
 import { QUESTION_KINDS, type QuestionKind } from './questions.js';
@@ -178,24 +179,6 @@ export function chartSpec(frame: CoordinateFrame = 'pixel'): EnvSpec {
 /** The static spec (pixel frame), as registered. */
 export const spec: EnvSpec = chartSpec('pixel');
 
-/** Parses a comma list of names against the allowed ones; `all` (or empty) means every one. */
-export function parseList<T extends string>(value: string, allowed: readonly T[], what: string): T[] {
-  const trimmed = value.trim();
-  if (trimmed === '' || trimmed === 'all') return [...allowed];
-  const names = trimmed
-    .split(',')
-    .map((name) => name.trim())
-    .filter((name) => name !== '');
-  const unknown = names.filter((name) => !(allowed as readonly string[]).includes(name));
-  if (unknown.length > 0 || names.length === 0) {
-    throw new ValidationError(
-      `Unknown ${what} ${unknown.map((name) => `"${name}"`).join(', ')}; use a comma list of ${allowed.join(', ')}, or all.`,
-      [`${what}: ${unknown.join(', ')}`],
-    );
-  }
-  return [...new Set(names)] as T[];
-}
-
 /**
  * chart-v0: one chart, one question, answered with the help of image tools. Synthetic charts are
  * generated from the seed; with a ChartQA set, seed i plays item i mod N.
@@ -214,8 +197,8 @@ export class ChartEnv extends ToolEnv<ChartState> {
     this.options = options;
     this.chartqa = chartqa;
     this.spec = chartSpec(options.coordinates);
-    const chartTypes = parseList<ChartType>(options.chartTypes, CHART_TYPES, 'chart types');
-    this.kinds = parseList<QuestionKind>(options.questionKinds, QUESTION_KINDS, 'question kinds');
+    const chartTypes = parseNameList<ChartType>(options.chartTypes, CHART_TYPES, 'chart types');
+    this.kinds = parseNameList<QuestionKind>(options.questionKinds, QUESTION_KINDS, 'question kinds');
     if (options.minWidth > options.maxWidth || options.minHeight > options.maxHeight) {
       throw new ValidationError('minWidth/minHeight must not exceed maxWidth/maxHeight.', ['size range is empty']);
     }

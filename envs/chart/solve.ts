@@ -1,4 +1,4 @@
-import type { Oracle, OracleStep, ToolCallAction } from '../../core/env.js';
+import { type Oracle, type OracleStep, scriptedOracle, type ToolCallAction } from '../../core/env.js';
 import { GymError } from '../../core/errors.js';
 import { type CoordinateFrame, type FrameBox, fromPixelBox, fromPixelRounded, type ImageSize } from '../../tools/image/frame.js';
 import { type PixelBox, padBox, unionBox } from '../../tools/image/scene.js';
@@ -14,16 +14,7 @@ import type { ChartState } from './state.js';
  * rationale before every call. Plans use at most 7 tool calls (chart-v0 allows 8 turns).
  */
 export function createChartOracle(state: ChartState): Oracle {
-  const steps = planSolution(state);
-  let index = 0;
-  return {
-    async next(): Promise<OracleStep> {
-      const step = steps[Math.min(index, steps.length - 1)];
-      index += 1;
-      if (step === undefined) throw new GymError('oracle-empty', 'The chart oracle has no steps.');
-      return step;
-    },
-  };
+  return scriptedOracle(planSolution(state), 'chart');
 }
 
 /** Every step the oracle takes for a synthetic episode, the answer last. */

@@ -12,6 +12,7 @@ import { createMeasureTool } from '../../tools/image/measure.js';
 import { encodeSamples, type SampleSource, type Samples, sharedSampleCache } from '../../tools/image/samples.js';
 import { createWindowedRenderer, describeWindow, fitLongSide, fullRegion, renderWindowed } from '../../tools/image/window.js';
 import { createZoomInTool } from '../../tools/image/zoom-in.js';
+import { parseNameList } from '../options.js';
 import { SCAN_FAMILIES, type ScanFamily } from './anatomy.js';
 import { FINDING_KINDS, type FindingKind } from './findings.js';
 import { generateScan } from './generate.js';
@@ -132,24 +133,6 @@ export function medicalSpec(frame: CoordinateFrame = 'pixel'): EnvSpec {
 /** The static spec (pixel frame), as registered. */
 export const spec: EnvSpec = medicalSpec('pixel');
 
-/** Parses a comma list against the allowed names; `all` (or empty) means every one. */
-export function parseList<T extends string>(value: string, allowed: readonly T[], what: string): T[] {
-  const trimmed = value.trim();
-  if (trimmed === '' || trimmed === 'all') return [...allowed];
-  const names = trimmed
-    .split(',')
-    .map((name) => name.trim())
-    .filter((name) => name !== '');
-  const unknown = names.filter((name) => !(allowed as readonly string[]).includes(name));
-  if (unknown.length > 0 || names.length === 0) {
-    throw new ValidationError(
-      `Unknown ${what} ${unknown.map((name) => `"${name}"`).join(', ')}; use a comma list of ${allowed.join(', ')}, or all.`,
-      [`${what}: ${unknown.join(', ')}`],
-    );
-  }
-  return [...new Set(names)] as T[];
-}
-
 /** Finding kinds each family can hold. */
 const FAMILY_KINDS: Record<ScanFamily, readonly FindingKind[]> = {
   ct: FINDING_KINDS,
@@ -176,8 +159,8 @@ export class MedicalEnv extends ToolEnv<MedicalState> {
     this.dataset = dataset;
     this.samples = samples;
     this.spec = medicalSpec(options.coordinates);
-    this.families = parseList<ScanFamily>(options.families, SCAN_FAMILIES, 'scan families');
-    this.kinds = parseList<QuestionKind>(options.questionKinds, QUESTION_KINDS, 'question kinds');
+    this.families = parseNameList<ScanFamily>(options.families, SCAN_FAMILIES, 'scan families');
+    this.kinds = parseNameList<QuestionKind>(options.questionKinds, QUESTION_KINDS, 'question kinds');
     if (options.minSize > options.maxSize) throw new ValidationError('minSize must not exceed maxSize.', ['size range is empty']);
     const frame = options.coordinates;
     const tools: Tool<MedicalState, never>[] = [

@@ -1,4 +1,4 @@
-import type { Oracle, OracleStep, ToolCallAction } from '../../core/env.js';
+import { type Oracle, type OracleStep, scriptedOracle, type ToolCallAction } from '../../core/env.js';
 import { GymError } from '../../core/errors.js';
 import { type CoordinateFrame, formatBox, fromPixelBox, type ImageSize } from '../../tools/image/frame.js';
 import { type PixelBox, unionBox } from '../../tools/image/scene.js';
@@ -22,16 +22,7 @@ const GROUP_DISTANCE = 120;
  * then answers, with a one-line rationale before every call. At most 10 calls (the limit is 12).
  */
 export function createMedicalOracle(state: MedicalState): Oracle {
-  const steps = planSolution(state);
-  let index = 0;
-  return {
-    async next(): Promise<OracleStep> {
-      const step = steps[Math.min(index, steps.length - 1)];
-      index += 1;
-      if (step === undefined) throw new GymError('oracle-empty', 'The medical oracle has no steps.');
-      return step;
-    },
-  };
+  return scriptedOracle(planSolution(state), 'medical');
 }
 
 /** Every step the oracle takes in a synthetic episode, the answer last. */

@@ -1,4 +1,4 @@
-import type { Oracle, OracleStep } from '../../core/env.js';
+import { type Oracle, type OracleStep, scriptedOracle } from '../../core/env.js';
 import { GymError } from '../../core/errors.js';
 import { formatTime } from './scenario.js';
 import { frameIndexAt, openingIndices } from './source.js';
@@ -12,16 +12,7 @@ import type { VideoState } from './state.js';
  * answers. Each call comes with a one-line rationale.
  */
 export function createVideoOracle(state: VideoState, openingFrames: number): Oracle {
-  const steps = planSteps(state, openingFrames);
-  let index = 0;
-  return {
-    async next(): Promise<OracleStep> {
-      const step = steps[Math.min(index, steps.length - 1)];
-      index += 1;
-      if (step === undefined) throw new GymError('oracle-empty', 'The video oracle has no steps.');
-      return step;
-    },
-  };
+  return scriptedOracle(planSteps(state, openingFrames), 'video');
 }
 
 /** Every step of the oracle for a generated episode, the answer last. */
