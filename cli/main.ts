@@ -9,9 +9,12 @@ Commands:
   list       list environments and tools with their JSON schemas (--json)
   play       play an environment in the terminal
   inspect    summarise a trajectory dataset (counts, success, rewards, bad lines)
-  export     export a dataset for SFT (--format sharegpt|openai)
-  render     render a dataset's episodes to an HTML page
+  export     export a dataset (--format sharegpt|openai|verl)
+  render     render a dataset to HTML pages (an index with pictures, one page per episode)
   check      run checkEnv on environments
+  serve      serve every env to RL trainers (OpenEnv WebSocket, session HTTP, MCP)
+  doctor     report the native parts in use (ffmpeg, sharp/libvips, fonts, OCR data)
+  train      train a small policy: SFT on demonstrations, then multi-turn GRPO (TensorFlow.js)
   worker     run queued shard jobs (generate --queue) from Redis
   merge      join a queued run's shards into one dataset
   check-splits  prove the train, validation and test splits share no task
