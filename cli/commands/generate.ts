@@ -39,7 +39,8 @@ const USAGE = `Usage: thinkgym generate --env <id> --out <dir> [options]
   --max-turns N        override the env's turn limit
   --resume             continue an interrupted run: seeds already written are skipped, failed ones retried
   --allow-failures     exit 0 even when some episodes failed (they are listed in failures.jsonl)
-  --reward key=value   reward weight, repeatable (accuracy, format, invalidCall, toolUse, efficiency, env)
+  --reward key=value   reward weight, repeatable (accuracy, format, invalidCall, toolUse, efficiency, env,
+                       repeatCall: minus the calls that repeat an earlier call, 0 by default)
   --reward-preset P    total reward by a named preset instead of the weights: ${[...REWARD_PRESETS.keys()].join(' | ')}
   --quiet              no progress bar
  queue mode (many workers on many machines; see docs/SCALE.md):
@@ -339,8 +340,8 @@ function parseRewardPreset(value: string | undefined): string | undefined {
 function parseRewards(pairs: readonly string[] | undefined): RewardConfig {
   const config: Record<string, number> = { ...DEFAULT_REWARD_CONFIG };
   for (const [key, raw] of Object.entries(parseKeyValues(pairs))) {
-    if (!(key in DEFAULT_REWARD_CONFIG)) {
-      throw new UsageError(`--reward ${key}: unknown term; choose from ${Object.keys(DEFAULT_REWARD_CONFIG).join(', ')}.`);
+    if (!(key in DEFAULT_REWARD_CONFIG) && key !== 'repeatCall') {
+      throw new UsageError(`--reward ${key}: unknown term; choose from ${Object.keys(DEFAULT_REWARD_CONFIG).join(', ')}, repeatCall.`);
     }
     const weight = Number(raw);
     if (!Number.isFinite(weight)) throw new UsageError(`--reward ${key}=${raw}: the weight must be a number.`);
