@@ -120,6 +120,8 @@ export async function generate(argv: readonly string[]): Promise<number> {
   const manifestEnv = { ...(await describeEnv(probe, envOptions, firstSeed)), ...(split === undefined ? {} : { split }) };
   const policyName = createPolicy().name;
   const renderer = await rendererVersions();
+  if (values.queue !== undefined && split !== undefined)
+    throw new UsageError('--split does not work with --queue yet; run the split without --queue.');
   if (values.queue !== undefined) {
     const { enqueueFromGenerate } = await import('../../queue/from-generate.js');
     return enqueueFromGenerate(values, {
@@ -160,7 +162,8 @@ export async function generate(argv: readonly string[]): Promise<number> {
     throw error;
   }
   const seedOf = (index: number): number => taskSeed(envId, manifestEnv.version, split, index);
-  const already = split === undefined ? writer.writtenIn(envId, firstSeed, episodes) : countWritten(writer, envId, firstSeed, episodes, seedOf);
+  const already =
+    split === undefined ? writer.writtenIn(envId, firstSeed, episodes) : countWritten(writer, envId, firstSeed, episodes, seedOf);
   if (already > 0) console.error(`resuming: ${already} of ${episodes} episodes already written`);
   const failures = new FailureLog(out);
   const interrupt = interruptHandler();
@@ -254,7 +257,13 @@ function* pendingSeeds(
 }
 
 /** How many of a split run's tasks are already written (their reset seeds are scattered, so counted one by one). */
-function countWritten(writer: DatasetWriter, envId: string, firstSeed: number, episodes: number, seedOf: (index: number) => number): number {
+function countWritten(
+  writer: DatasetWriter,
+  envId: string,
+  firstSeed: number,
+  episodes: number,
+  seedOf: (index: number) => number,
+): number {
   let count = 0;
   for (let index = firstSeed; index < firstSeed + episodes; index += 1) if (writer.has(envId, seedOf(index))) count += 1;
   return count;
