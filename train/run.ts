@@ -267,7 +267,7 @@ async function writeReport(out: string, recipe: Recipe, summary: TrainSummary): 
     100 * summary.random.successRate,
   ]);
   const curves = [
-    { name: 'held-out success (greedy)', points: evalCurve },
+    { name: `held-out success (${recipe.evalMode})`, points: evalCurve },
     { name: 'training success (sampled)', points: trainCurve },
     { name: 'random (held-out)', points: randomLine },
   ].filter((curve) => curve.points.length > 0);
