@@ -41,7 +41,7 @@ async function readmeExample(): Promise<string> {
 }
 
 /** Only these ship: the command, the compiled library with its types, and npm's own files. */
-const SHIPPED = /^(package\.json|README\.md|LICENSE|bin\/thinkgym\.js|dist\/.+\.(js|d\.ts))$/;
+const SHIPPED = /^(package\.json|README\.md|LICENSE|bin\/thinkgym\.js|dist\/.+\.(js|d\.ts)|train\/recipes\/[\w-]+\.json)$/;
 
 describe('the packed package', () => {
   let work = '';
@@ -78,7 +78,14 @@ describe('the packed package', () => {
   });
 
   it('ships the compiled library and the command, and nothing else', () => {
-    for (const file of ['bin/thinkgym.js', 'dist/index.js', 'dist/index.d.ts', 'dist/tools/index.js', 'dist/cli/main.js']) {
+    for (const file of [
+      'bin/thinkgym.js',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/tools/index.js',
+      'dist/cli/main.js',
+      'train/recipes/maze-7x7.json',
+    ]) {
       expect(packed).toContain(file);
     }
     expect(packed.filter((file) => !SHIPPED.test(file))).toEqual([]);
