@@ -1,8 +1,8 @@
 import type { Env, EnvContext, EnvSpec } from './env.js';
 import { RegistryError, ValidationError } from './errors.js';
 import { type ImageStore, MemoryImageStore } from './image-store.js';
-import { compileSchema } from './schema.js';
-import type { Tool } from './tool.js';
+import { compileSchema, schemaDefaults } from './schema.js';
+import type { Tool, ToolSpec } from './tool.js';
 import { GuardedEnv } from './wrappers.js';
 
 /** What an env module exports: its spec and a constructor. Loaded lazily by the registry. */
@@ -52,13 +52,15 @@ export class Registry {
     this.envs.set(registration.id, registration);
   }
 
-  /** Registers a reusable tool (e.g. tools/image). Throws on a duplicate name or bad schema. */
+  /**
+   * Registers a reusable tool (e.g. tools/image). Throws on a bad or duplicate name; the parameters
+   * schema is compiled where the tool's arguments are first validated (an env's guard).
+   */
   registerTool<State, Args>(tool: Tool<State, Args>): void {
     if (!TOOL_NAME_PATTERN.test(tool.name)) {
       throw new RegistryError('bad-tool-name', `Tool name "${tool.name}" must match ${TOOL_NAME_PATTERN} (OpenAI's rule).`);
     }
     if (this.tools.has(tool.name)) throw new RegistryError('duplicate-tool', `Tool "${tool.name}" is already registered.`);
-    compileSchema(tool.parameters);
     this.tools.set(tool.name, tool as unknown as Tool<never, never>);
   }
 
@@ -97,6 +99,20 @@ export class Registry {
     const validated = validateEnvOptions(definition.spec, options.options ?? {});
     const env = await definition.create(validated, { images: options.images ?? new MemoryImageStore() });
     return new GuardedEnv(env, options.maxTurns === undefined ? {} : { maxTurns: options.maxTurns });
+  }
+
+  /**
+   * The tools of an env made with its default options, for listings: the env is built through its
+   * definition, without the guard or options validation (so no schema is compiled), then closed.
+   */
+  async envTools(id: string): Promise<readonly ToolSpec[]> {
+    const definition = await this.loadEnv(id);
+    const env = await definition.create(schemaDefaults(definition.spec.options), { images: new MemoryImageStore() });
+    try {
+      return env.tools;
+    } finally {
+      await env.close?.();
+    }
   }
 
   /** A reusable tool by name; throws with suggestions when unknown. */

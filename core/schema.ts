@@ -1,4 +1,5 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { ValidationError } from './errors.js';
 
 /** A JSON Schema (draft 2020-12) document. */
@@ -19,8 +20,8 @@ export interface CompileOptions {
   coerce?: boolean;
 }
 
-const strictAjv = new Ajv2020({ allErrors: true, useDefaults: true, strict: true, verbose: true });
-const coercingAjv = new Ajv2020({ allErrors: true, useDefaults: true, strict: true, coerceTypes: true, verbose: true });
+/** The two compilers, built on first use: building one and compiling the meta-schema costs ~0.3 s. */
+const compilers: { strict?: Ajv2020; coerce?: Ajv2020 } = {};
 const cache = new WeakMap<JsonSchema, { strict?: ValidateFunction; coerce?: ValidateFunction }>();
 
 /**
@@ -37,7 +38,7 @@ export function compileSchema<T = unknown>(schema: JsonSchema, options: CompileO
   let compiled = entry[mode];
   if (compiled === undefined) {
     try {
-      compiled = (mode === 'coerce' ? coercingAjv : strictAjv).compile(schema);
+      compiled = compiler(mode).compile(schema);
     } catch (error) {
       throw new ValidationError(`Schema does not compile: ${(error as Error).message}`, [(error as Error).message]);
     }
@@ -51,6 +52,55 @@ export function compileSchema<T = unknown>(schema: JsonSchema, options: CompileO
       return { ok: false, problems: describeErrors(validateFunction.errors ?? [], schema) };
     },
   };
+}
+
+/**
+ * A validator that compiles `schema` on its first `validate` call (then as {@link compileSchema}),
+ * for code that holds schemas it may never check, such as the tools of an env that is only listed.
+ * A schema that does not compile throws its {@link ValidationError} from that first call.
+ */
+export function lazySchema<T = unknown>(schema: JsonSchema, options: CompileOptions = {}): Validator<T> {
+  let compiled: Validator<T> | undefined;
+  return {
+    validate(value: unknown): Validation<T> {
+      compiled ??= compileSchema<T>(schema, options);
+      return compiled.validate(value);
+    },
+  };
+}
+
+/**
+ * The value the empty object `{}` takes when validated against an object schema with defaults
+ * filled: each property's `default` (deep-copied), recursively into object defaults. Compiles
+ * nothing, so listings can build an env with its default options without starting ajv.
+ */
+export function schemaDefaults(schema: JsonSchema): Record<string, unknown> {
+  return fillDefaults(schema, {});
+}
+
+function fillDefaults(schema: JsonSchema, value: Record<string, unknown>): Record<string, unknown> {
+  const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
+  for (const [name, property] of Object.entries(properties)) {
+    if (value[name] === undefined && property.default !== undefined) value[name] = structuredClone(property.default);
+    const filled = value[name];
+    if (filled !== null && typeof filled === 'object' && !Array.isArray(filled)) {
+      fillDefaults(property, filled as Record<string, unknown>);
+    }
+  }
+  return value;
+}
+
+/** ajv is loaded on first compile (synchronously, as CommonJS): importing it costs ~0.2 s of start-up. */
+const requireModule = createRequire(import.meta.url);
+
+function compiler(mode: 'strict' | 'coerce'): Ajv2020 {
+  let ajv = compilers[mode];
+  if (ajv === undefined) {
+    const { Ajv2020: Compiler } = requireModule('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+    ajv = new Compiler({ allErrors: true, useDefaults: true, strict: true, verbose: true, coerceTypes: mode === 'coerce' });
+    compilers[mode] = ajv;
+  }
+  return ajv;
 }
 
 /** Validates and returns the value, or throws a {@link ValidationError} titled by `what`. */

@@ -1,7 +1,7 @@
 import { text } from './content.js';
 import type { Action, Env, InvalidReason, Oracle, ResetOptions, ResetResult, StepInfo, StepResult } from './env.js';
 import { EnvStateError, GymError } from './errors.js';
-import { compileSchema, type Validator } from './schema.js';
+import { lazySchema, type Validator } from './schema.js';
 
 /** Counters the guard keeps for the current episode. */
 export interface EpisodeCounters {
@@ -18,6 +18,9 @@ export interface EpisodeCounters {
  *   none, and unparseable outputs (`invalid` actions) become observations that tell the model what
  *   was wrong; the inner env never sees them;
  * - the turn limit: the step that reaches `maxTurns` without terminating is `truncated`.
+ *
+ * Each tool's argument schema is compiled on the first call of that tool, so making an env only to
+ * read its tools (as `thinkgym list` does) compiles nothing.
  */
 export class GuardedEnv implements Env {
   readonly inner: Env;
@@ -34,7 +37,7 @@ export class GuardedEnv implements Env {
     }
     for (const tool of inner.tools) {
       if (this.validators.has(tool.name)) throw new GymError('duplicate-tool', `${inner.spec.id} lists tool ${tool.name} twice.`);
-      this.validators.set(tool.name, compileSchema(tool.parameters));
+      this.validators.set(tool.name, lazySchema(tool.parameters));
     }
   }
 

@@ -14,7 +14,6 @@ export async function list(argv: readonly string[]): Promise<number> {
   const envs = [];
   for (const registration of registry.listEnvs()) {
     const definition = await registry.loadEnv(registration.id);
-    const env = await registry.makeEnv(registration.id);
     envs.push({
       id: registration.id,
       version: definition.spec.version,
@@ -22,9 +21,8 @@ export async function list(argv: readonly string[]): Promise<number> {
       maxTurns: definition.spec.maxTurns,
       answers: definition.spec.answers,
       options: definition.spec.options,
-      tools: env.tools.map(toToolSpec),
+      tools: (await registry.envTools(registration.id)).map(toToolSpec),
     });
-    await env.close();
   }
   const tools = registry.listTools().map(toToolSpec);
   if (values.json === true) {

@@ -9,7 +9,7 @@ import { DirectoryImageStore, imageRelativePath, MemoryImageStore } from '../../
 import type { Random as RandomType } from '../../core/random.js';
 import { Random } from '../../core/random.js';
 import { Registry } from '../../core/registry.js';
-import { compileSchema } from '../../core/schema.js';
+import { compileSchema, lazySchema, schemaDefaults } from '../../core/schema.js';
 import { ToyEnv, toyDefinition } from './toy-env.js';
 
 describe('Random', () => {
@@ -98,6 +98,29 @@ describe('schema validation', () => {
   it('rejects a schema that does not compile', () => {
     expect(() => compileSchema({ type: 'objekt' })).toThrow(ValidationError);
   });
+
+  it('compiles a lazy schema on its first validation only', () => {
+    const broken = lazySchema({ type: 'objekt' });
+    expect(() => broken.validate({})).toThrow(ValidationError);
+    const lazy = lazySchema<{ steps: number }>({ type: 'object', properties: { steps: { type: 'integer', default: 2 } } });
+    expect(lazy.validate({})).toEqual({ ok: true, value: { steps: 2 } });
+    expect(lazy.validate({ steps: 'x' }).ok).toBe(false);
+  });
+
+  it('fills schema defaults as validating an empty object does, compiling nothing', () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        size: { type: 'integer', default: 5 },
+        name: { type: 'string' },
+        nested: { type: 'object', default: {}, properties: { depth: { type: 'integer', default: 3 } } },
+      },
+    };
+    const defaults = schemaDefaults(schema);
+    expect(defaults).toEqual({ size: 5, nested: { depth: 3 } });
+    expect(compileSchema(schema).validate({})).toEqual({ ok: true, value: defaults });
+    expect((schema.properties.nested as { default: unknown }).default).toEqual({});
+  });
 });
 
 describe('image stores', () => {
@@ -129,6 +152,14 @@ describe('image stores', () => {
 });
 
 describe('registry', () => {
+  it('lists the tools of an env made with its default options', async () => {
+    const registry = new Registry();
+    registry.registerEnv({ id: 'toy-v0', summary: 'toy', load: async () => toyDefinition });
+    const made = await registry.makeEnv('toy-v0');
+    expect((await registry.envTools('toy-v0')).map((tool) => tool.name)).toEqual(made.tools.map((tool) => tool.name));
+    await made.close();
+  });
+
   it('throws on duplicates and bad ids, and suggests close names', async () => {
     const registry = new Registry();
     registry.registerEnv({ id: 'toy-v0', summary: 'toy', load: async () => toyDefinition });
