@@ -7,6 +7,7 @@ import type { JsonSchema } from '../../core/schema.js';
 import type { Tool } from '../../core/tool.js';
 import { type AnswerCheck, type Task, ToolEnv } from '../../core/tool-env.js';
 import { createAdjustWindowTool } from '../../tools/image/adjust-window.js';
+import { createDrawBoxTool, type DrawBoxView } from '../../tools/image/draw-box.js';
 import { type CoordinateFrame, describeFrame } from '../../tools/image/frame.js';
 import { createMeasureTool } from '../../tools/image/measure.js';
 import { encodeSamples, type SampleSource, type Samples, sharedSampleCache } from '../../tools/image/samples.js';
@@ -93,12 +94,15 @@ const DOC = {
   tools:
     'zoom_in(x1, y1, x2, y2, factor) returns a region at up to full resolution (factor 1 to 4) through the current window; ' +
     'adjust_window(center, width) sets the display window in the scan units (HU for CT) for every later image and returns ' +
-    'the whole scan with it; measure(x1, y1, x2, y2) gives the mean and standard deviation of the stored values of a box ' +
+    'the whole scan with it; draw_box(x1, y1, x2, y2, label?, color?) (shared with drawing-v0) marks a box, given in the ' +
+    'scan frame, and returns the whole scan as adjust_window shows it (downscaled, current window) with every box drawn so ' +
+    'far, scaled to that view; drawing again with a label already used moves that box; the boxes are kept for later draws ' +
+    'but zoom_in and adjust_window show the scan without them (zooms read the full-depth data); measure(x1, y1, x2, y2) gives the mean and standard deviation of the stored values of a box ' +
     '(privileged: it reads the full-depth data); answer(answer) ends the episode. Coordinates are absolute pixels of the ' +
     'original scan, or Qwen2-VL 0..1000 units with coordinates=qwen1000.',
   observation:
     'Reset: the downscaled scan (448 pixels on the long side) with its default window, the scan size, units and window, ' +
-    'and the question. zoom_in and adjust_window return a line of text and an image; measure returns text. Errors ' +
+    'and the question. zoom_in, adjust_window and draw_box return a line of text and an image; measure returns text. Errors ' +
     '(boxes outside the scan, a window narrower than 1) come back as text.',
   reward:
     'The answer scores 1 or 0: yes/no, names, quadrants and option letters by normalised exact match; counts exactly; boxes ' +
@@ -109,7 +113,9 @@ const DOC = {
     'families and questionKinds (comma lists or all), coordinates (pixel | qwen1000), minSize/maxSize (scan sides, 2048 ' +
     'and up), overviewSide (the reset view), measure (list the privileged tool), dataset (a VQA-RAD / SLAKE style file for ' +
     'evaluation; no oracle) and images (its image folder).',
-  versionHistory: 'v0: first version.',
+  versionHistory:
+    'v0: first version. v0 draw_box revision: the shared draw_box tool is listed (boxes in the scan frame, drawn over the ' +
+    'windowed overview); the tool list changes, scans, questions, answers and the oracle of a seed do not.',
 };
 
 /** The spec of medical-v0 for a coordinate frame. */
@@ -166,6 +172,7 @@ export class MedicalEnv extends ToolEnv<MedicalState> {
     const tools: Tool<MedicalState, never>[] = [
       createZoomInTool<MedicalState>({ frame, render: createWindowedRenderer<MedicalState>(samples) }) as Tool<MedicalState, never>,
       createAdjustWindowTool<MedicalState>({ overviewSide: options.overviewSide, samples }) as Tool<MedicalState, never>,
+      createDrawBoxTool<MedicalState>({ frame, view: overviewView(options.overviewSide, samples) }) as Tool<MedicalState, never>,
     ];
     if (options.measure) tools.push(createMeasureTool<MedicalState>({ frame, samples }) as Tool<MedicalState, never>);
     this.toolset = tools;
@@ -194,6 +201,7 @@ export class MedicalEnv extends ToolEnv<MedicalState> {
       question: question.text,
       gold: question.gold,
       overview,
+      annotations: [],
       synthetic: { family, name: scan.name, findings: scan.findings, searchWindows: scan.searchWindows, task: question },
     };
     return { state, observation: this.observation(state, `a ${scan.name}`) };
@@ -219,6 +227,7 @@ export class MedicalEnv extends ToolEnv<MedicalState> {
       question: item.question,
       gold,
       overview,
+      annotations: [],
       item: { image: item.image, index, ...(item.answerType === undefined ? {} : { answerType: item.answerType }) },
     };
     return { state, observation: this.observation(state, 'an image') };
@@ -269,6 +278,24 @@ export class MedicalEnv extends ToolEnv<MedicalState> {
   protected override createOracle(state: MedicalState): Oracle | undefined {
     return state.synthetic === undefined ? undefined : createMedicalOracle(state);
   }
+}
+
+/**
+ * What `draw_box` draws over in medical-v0: the whole scan downscaled to `overviewSide` pixels on
+ * its long side through the current window, the view `adjust_window` returns. Zooms read the
+ * full-depth samples and do not show the boxes.
+ */
+export function overviewView(overviewSide: number, samples: SampleSource = sharedSampleCache): DrawBoxView<MedicalState> {
+  return {
+    async render(state, images) {
+      const stored = await samples.samples(state.image, images);
+      const size = fitLongSide(stored.width, stored.height, overviewSide);
+      return images.put(await renderWindowed(stored, state.calibration, state.window, fullRegion(stored), size));
+    },
+    description:
+      `Boxes are drawn over the whole image downscaled to ${overviewSide} pixels on its long side, with the current window, ` +
+      'and are kept for later draws; zoom_in and adjust_window show the image without them.',
+  };
 }
 
 /** The medical-v0 definition the registry loads. */

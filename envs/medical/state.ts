@@ -1,10 +1,14 @@
+import type { AnnotationState } from '../../tools/image/annotations.js';
 import type { DisplayWindow, WindowedImageState } from '../../tools/image/window.js';
 import type { ScanFamily } from './anatomy.js';
 import type { Finding } from './findings.js';
 import type { Gold, Question } from './questions.js';
 
-/** The state of one medical-v0 episode; the image tools act on its image and window fields. */
-export interface MedicalState extends WindowedImageState {
+/**
+ * The state of one medical-v0 episode; the image tools act on its image and window fields, and
+ * `draw_box` keeps its boxes (in the scan's pixels) in `annotations`.
+ */
+export interface MedicalState extends WindowedImageState, AnnotationState {
   /** The question shown to the model. */
   readonly question: string;
   readonly gold: Gold;

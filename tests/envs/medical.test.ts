@@ -214,6 +214,105 @@ describe('windowed image tools', () => {
   });
 });
 
+describe('draw_box over the windowed overview', () => {
+  const GREEN = [0, 150, 40];
+  const pixelAt = (raw: { data: Buffer; width: number }, x: number, y: number) => {
+    const index = (y * raw.width + x) * 3;
+    return [raw.data[index], raw.data[index + 1], raw.data[index + 2]];
+  };
+
+  it('maps a box at a finding from the scan frame to the overview, replaces by label, follows the window and stays off zooms', async () => {
+    const images = new MemoryImageStore();
+    const env = new ProbeEnv({ images }, { ...OPTIONS, families: 'ct' });
+    const reset = await env.reset({ seed: 3 });
+    const state = env.episode;
+    const finding = state.synthetic?.findings[0] as Finding;
+    const overview = await decodeImage(await images.get((imagesOf(reset.observation)[0] as ImageRef).sha256));
+    const scale = overview.width / state.image.width;
+    // A box 24 overview pixels wide around the finding, given in the scan's pixels.
+    const left = Math.round(finding.x * scale) - 12;
+    const top = Math.round(finding.y * scale) - 12;
+    const box = { x1: left / scale, y1: top / scale, x2: (left + 24) / scale, y2: (top + 24) / scale };
+    const zoomArgs = {
+      x1: Math.max(0, finding.x - 100),
+      y1: Math.max(0, finding.y - 100),
+      x2: finding.x + 100,
+      y2: finding.y + 100,
+      factor: 1,
+    };
+    const zoomBefore = await env.step({ type: 'tool_call', name: 'zoom_in', arguments: zoomArgs });
+
+    const drawn = await env.step({ type: 'tool_call', name: 'draw_box', arguments: { ...box, label: 'finding', color: 'green' } });
+    expect(drawn.info.data).toMatchObject({ annotations: [{ kind: 'box', label: 'finding', color: 'green' }] });
+    const first = imagesOf(drawn.observation)[0] as ImageRef;
+    expect(first).toMatchObject({ width: overview.width, height: overview.height });
+    const view = await decodeImage(await images.get(first.sha256));
+    // The 2-pixel stroke covers the columns either side of the box edge, in the drawn colour.
+    expect(pixelAt(view, left, top + 12)).toEqual(GREEN);
+    expect(pixelAt(view, left - 1, top + 12)).toEqual(GREEN);
+    expect(pixelAt(view, left + 24, top + 12)).toEqual(GREEN);
+    expect(pixelAt(view, left + 12, top + 24)).toEqual(GREEN);
+    // Inside and away from the box the overview is unchanged.
+    expect(pixelAt(view, left + 12, top + 12)).toEqual(pixelAt(overview, left + 12, top + 12));
+    expect(pixelAt(view, left + 60, top + 12)).toEqual(pixelAt(overview, left + 60, top + 12));
+    expect(state.current).toEqual(state.image);
+
+    // The same label moves the box: its old place shows the overview again.
+    const moved = await env.step({
+      type: 'tool_call',
+      name: 'draw_box',
+      arguments: { x1: box.x1 + 40 / scale, y1: box.y1, x2: box.x2 + 40 / scale, y2: box.y2, label: 'finding', color: 'green' },
+    });
+    expect(state.annotations).toHaveLength(1);
+    const movedView = await decodeImage(await images.get((imagesOf(moved.observation)[0] as ImageRef).sha256));
+    expect(pixelAt(movedView, left, top + 12)).toEqual(pixelAt(overview, left, top + 12));
+    expect(pixelAt(movedView, left + 40, top + 12)).toEqual(GREEN);
+
+    // After adjust_window the boxes are drawn over the view with the new window; that view itself has no box.
+    const adjusted = await env.step({ type: 'tool_call', name: 'adjust_window', arguments: { center: -600, width: 300 } });
+    const windowed = await decodeImage(await images.get((imagesOf(adjusted.observation)[0] as ImageRef).sha256));
+    expect(windowed.data.equals(overview.data)).toBe(false);
+    expect(pixelAt(windowed, left + 40, top + 12)).not.toEqual(GREEN);
+    const again = await env.step({ type: 'tool_call', name: 'draw_box', arguments: { ...box, label: 'second', color: 'red' } });
+    const againView = await decodeImage(await images.get((imagesOf(again.observation)[0] as ImageRef).sha256));
+    expect(pixelAt(againView, left, top + 12)).toEqual([230, 25, 25]);
+    expect(pixelAt(againView, left + 40, top + 12)).toEqual(GREEN);
+    expect(pixelAt(againView, left + 100, top + 12)).toEqual(pixelAt(windowed, left + 100, top + 12));
+
+    // Zooms read the full-depth samples and do not show the boxes.
+    await env.step({ type: 'tool_call', name: 'adjust_window', arguments: state.defaultWindow as unknown as Record<string, unknown> });
+    const zoomAfter = await env.step({ type: 'tool_call', name: 'zoom_in', arguments: zoomArgs });
+    expect((zoomAfter.info.data as { image: ImageRef }).image).toEqual((zoomBefore.info.data as { image: ImageRef }).image);
+  }, 60_000);
+
+  it('takes boxes in the 0..1000 frame to the same place, with the same bytes for the same seed', async () => {
+    const shas: string[] = [];
+    for (const coordinates of ['qwen1000', 'qwen1000', 'pixel'] as const) {
+      const images = new MemoryImageStore();
+      const env = new ProbeEnv({ images }, { ...OPTIONS, families: 'chest', coordinates });
+      await env.reset({ seed: 5 });
+      const state = env.episode;
+      const finding = state.synthetic?.findings[0] as Finding;
+      const { width, height } = state.image;
+      const box = { x1: finding.x - 80, y1: finding.y - 80, x2: finding.x + 80, y2: finding.y + 80 };
+      const args =
+        coordinates === 'pixel'
+          ? box
+          : { x1: (box.x1 / width) * 1000, y1: (box.y1 / height) * 1000, x2: (box.x2 / width) * 1000, y2: (box.y2 / height) * 1000 };
+      const drawn = await env.step({ type: 'tool_call', name: 'draw_box', arguments: { ...args, label: 'nodule', color: 'blue' } });
+      expect(drawn.info.data).toMatchObject({ annotations: [{ box: { x1: expect.closeTo(box.x1, 6), x2: expect.closeTo(box.x2, 6) } }] });
+      const ref = imagesOf(drawn.observation)[0] as ImageRef;
+      const view = await decodeImage(await images.get(ref.sha256));
+      const scale = view.width / width;
+      // The 2-pixel stroke, centred on the edge, fully covers the column the edge falls in.
+      expect(pixelAt(view, Math.floor(box.x1 * scale), Math.round(finding.y * scale))).toEqual([20, 70, 230]);
+      shas.push(ref.sha256);
+    }
+    expect(shas[1]).toBe(shas[0]);
+    expect(shas[2]).toBe(shas[0]);
+  }, 60_000);
+});
+
 describe('generated scans', () => {
   it('are at least 2048 pixels a side, 16-bit (RGB for histology), and the same seed gives the same bytes', async () => {
     for (const family of ['ct', 'chest', 'histology'] as const) {
@@ -356,7 +455,7 @@ describe('VQA-RAD / SLAKE style datasets', () => {
     expect(set.items[5]?.answer).toBe('1');
     const images = new MemoryImageStore();
     const env = await registry.makeEnv('medical-v0', { images, options: { dataset: join(FIXTURES, 'questions.jsonl') } });
-    expect(env.tools.map((tool) => tool.name)).toEqual(['zoom_in', 'adjust_window', 'measure', 'answer']);
+    expect(env.tools.map((tool) => tool.name)).toEqual(['zoom_in', 'adjust_window', 'draw_box', 'measure', 'answer']);
     const reset = await env.reset({ seed: 4 });
     expect(reset.observation).toContainEqual({ type: 'text', text: expect.stringContaining('Which organ is shown?') });
     expect(reset.observation).toContainEqual({ type: 'text', text: expect.stringContaining('Values are in HU; the window is center') });

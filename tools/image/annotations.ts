@@ -126,6 +126,10 @@ export function styleProperties(what: string): Record<string, unknown> {
 /**
  * Adds `shape` to the layer (replacing the shape with the same label), renders the layer and makes
  * the result the current image. Returns what was said about it and the new image.
+ *
+ * With `view`, the layer is rendered over that image instead (e.g. the windowed overview of a
+ * 16-bit scan), scaled from the original image's pixels to the view's size, and the current image
+ * and the layer's base are left as they are.
  */
 export async function drawAnnotations(
   state: AnnotationState,
@@ -133,6 +137,7 @@ export async function drawAnnotations(
   styles: readonly { readonly label?: string | undefined; readonly color?: ShapeColor | undefined }[],
   images: ImageStore,
   pixels: PixelSource = sharedPixelCache,
+  view?: ImageRef,
 ): Promise<{ readonly lines: string[]; readonly image: ImageRef } | { readonly error: string }> {
   const layer = [...state.annotations];
   const lines: string[] = [];
@@ -148,6 +153,12 @@ export async function drawAnnotations(
   });
   if (layer.length > MAX_ANNOTATIONS) {
     return { error: `the image would hold ${layer.length} shapes, more than ${MAX_ANNOTATIONS}; reuse labels or call clear_drawings.` };
+  }
+  if (view !== undefined) {
+    const scaled = layer.map((shape) => scaleAnnotation(shape, view.width / state.image.width, view.height / state.image.height));
+    const ref = await renderLayer(view, scaled, images, pixels);
+    state.annotations = layer;
+    return { lines, image: ref };
   }
   const base = state.annotations.length === 0 || state.annotationBase === undefined ? state.current : state.annotationBase;
   const ref = await renderLayer(base, layer, images, pixels);
@@ -200,6 +211,14 @@ export function describeAnnotation(shape: Annotation, frame: CoordinateFrame, si
     `${shape.color} line "${shape.label}" from (${show(shape.from.x, 'x')}, ${show(shape.from.y, 'y')}) to (${show(shape.to.x, 'x')}, ${show(shape.to.y, 'y')}): ` +
     `length ${measure.length.toFixed(1)} px, direction ${measure.angle.toFixed(1)}° (counter-clockwise from pointing right)`
   );
+}
+
+/** A shape with its x coordinates multiplied by `scaleX` and its y coordinates by `scaleY`. */
+function scaleAnnotation(shape: Annotation, scaleX: number, scaleY: number): Annotation {
+  const point = (at: PixelPoint): PixelPoint => ({ x: at.x * scaleX, y: at.y * scaleY });
+  if (shape.kind === 'line') return { ...shape, from: point(shape.from), to: point(shape.to) };
+  const { box } = shape;
+  return { ...shape, box: { x1: box.x1 * scaleX, y1: box.y1 * scaleY, x2: box.x2 * scaleX, y2: box.y2 * scaleY } };
 }
 
 function nextLabel(layer: readonly Annotation[], kind: Annotation['kind']): string {
