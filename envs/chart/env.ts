@@ -9,6 +9,7 @@ import { type AnswerCheck, type Task, ToolEnv } from '../../core/tool-env.js';
 import { type CoordinateFrame, checkBox, describeFrame } from '../../tools/image/frame.js';
 import { createImageTools, type ZoomInArgs } from '../../tools/image/index.js';
 import { TesseractOcr } from '../../tools/image/ocr.js';
+import { PixelCache } from '../../tools/image/pixels.js';
 import { type ContextBounds, describeBounds } from '../context-budget.js';
 import { parseNameList } from '../options.js';
 import { CHART_TYPES, type ChartGenerationOptions, type ChartType, generateTask } from './generate.js';
@@ -191,6 +192,11 @@ export class ChartEnv extends ToolEnv<ChartState> {
   private readonly kinds: readonly QuestionKind[];
   private readonly chartqa: ChartQASet | undefined;
   private readonly ocr: TesseractOcr;
+  /**
+   * Decoded pixels for the image tools, owned by this env: emptied when an episode starts and when
+   * the env closes, so a long run holds the pixels of the episodes in flight only.
+   */
+  private readonly pixels = new PixelCache();
 
   constructor(context: EnvContext, options: ChartEnvOptions, chartqa?: ChartQASet) {
     super(context);
@@ -213,6 +219,7 @@ export class ChartEnv extends ToolEnv<ChartState> {
     this.ocr = new TesseractOcr();
     this.toolset = createImageTools<ChartState>({
       frame: options.coordinates,
+      pixels: this.pixels,
       ocr: options.ocr,
       ocrEngine: this.ocr,
       locate: options.locate && chartqa === undefined,
@@ -221,6 +228,7 @@ export class ChartEnv extends ToolEnv<ChartState> {
   }
 
   protected async createTask(random: Random, seed: number): Promise<Task<ChartState>> {
+    this.pixels.clear();
     if (this.chartqa !== undefined) return this.chartQATask(this.chartqa, seed);
     const task = generateTask(random, this.generation, this.kinds);
     const rendered = await renderChart(task.chart);
@@ -278,6 +286,7 @@ export class ChartEnv extends ToolEnv<ChartState> {
   }
 
   async close(): Promise<void> {
+    this.pixels.clear();
     await this.ocr.terminate();
   }
 }

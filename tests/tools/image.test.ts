@@ -249,6 +249,22 @@ describe('pixel cache', () => {
     expect(none.size).toBe(0);
   });
 
+  it('forgets everything on clear, decodes in flight included', async () => {
+    const { images, state } = await makeState(await gradientPng());
+    const cache = new PixelCache();
+    const first = await cache.raw(state.image, images);
+    cache.clear();
+    expect(cache.size).toBe(0);
+    const inFlight = cache.raw(state.image, images);
+    cache.clear();
+    const decoded = await inFlight;
+    expect(decoded).not.toBe(first);
+    expect(decoded.data).toEqual(first.data);
+    expect(cache.size).toBe(0);
+    expect(await cache.raw(state.image, images)).not.toBe(decoded);
+    expect(cache.size).toBe(1);
+  });
+
   it('gives the same bytes through the cached and the re-decode paths', async () => {
     const { context } = await makeState(await gradientPng());
     const cached = await createZoomInTool({ pixels: new PixelCache() }).run({ x1: 5, y1: 5, x2: 60, y2: 50, factor: 2 }, context);

@@ -72,14 +72,16 @@ export interface PixelCacheOptions {
 
 /**
  * Decoded pixels kept per image sha256, least recently used dropped first. Images are
- * content-addressed, so one cache can serve every env and episode in a process. Concurrent
- * requests for the same image share one decode.
+ * content-addressed, so one cache can serve several envs; an env that owns its cache (chart-v0)
+ * clears it per episode and on close. Concurrent requests for the same image share one decode.
  */
 export class PixelCache implements PixelSource {
   readonly maxBytes: number;
   private readonly entries = new Map<string, RawImage>();
   private readonly pending = new Map<string, Promise<RawImage>>();
   private bytes = 0;
+  /** Bumped by {@link PixelCache.clear}, so decodes begun before a clear are not kept after it. */
+  private generation = 0;
 
   constructor(options: PixelCacheOptions = {}) {
     this.maxBytes = options.maxBytes ?? DEFAULT_PIXEL_CACHE_BYTES;
@@ -94,14 +96,18 @@ export class PixelCache implements PixelSource {
     }
     let decoding = this.pending.get(ref.sha256);
     if (decoding === undefined) {
-      decoding = images
+      const generation = this.generation;
+      const started: Promise<RawImage> = images
         .get(ref.sha256)
         .then(decodeImage)
         .then((raw) => {
-          this.remember(ref, raw);
+          if (generation === this.generation) this.remember(ref, raw);
           return raw;
         })
-        .finally(() => this.pending.delete(ref.sha256));
+        .finally(() => {
+          if (this.pending.get(ref.sha256) === started) this.pending.delete(ref.sha256);
+        });
+      decoding = started;
       this.pending.set(ref.sha256, decoding);
     }
     return decoding;
@@ -118,10 +124,12 @@ export class PixelCache implements PixelSource {
     }
   }
 
-  /** Drops every cached image. */
+  /** Drops every cached image; decodes still running are not kept when they finish. */
   clear(): void {
     this.entries.clear();
+    this.pending.clear();
     this.bytes = 0;
+    this.generation += 1;
   }
 
   /** Number of images held. */
