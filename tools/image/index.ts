@@ -22,6 +22,7 @@ export * from './adjust-window.js';
 export * from './annotations.js';
 export * from './clear-drawings.js';
 export * from './crop.js';
+export * from './decode-cache.js';
 export * from './draw-box.js';
 export * from './draw-line.js';
 export * from './draw-line-shape.js';

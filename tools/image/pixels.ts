@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import type { ImageRef } from '../../core/content.js';
 import { GymError } from '../../core/errors.js';
 import type { ImageStore } from '../../core/image-store.js';
+import { DecodeCache, type DecodeCacheOptions } from './decode-cache.js';
 import type { PixelRegion } from './frame.js';
 
 // libvips' own operation cache would keep copies of pixels the PixelCache already holds (or has
@@ -65,76 +66,19 @@ export function extractPng(raw: RawImage, region: PixelRegion, size?: { width: n
 export const DEFAULT_PIXEL_CACHE_BYTES = 64 * 1024 * 1024;
 
 /** Options of {@link PixelCache}. */
-export interface PixelCacheOptions {
-  /** Most bytes of decoded pixels kept; 0 keeps nothing (every call decodes the PNG again). */
-  readonly maxBytes?: number;
-}
+export type PixelCacheOptions = DecodeCacheOptions;
 
 /**
- * Decoded pixels kept per image sha256, least recently used dropped first. Images are
- * content-addressed, so one cache can serve several envs; an env that owns its cache (chart-v0)
- * clears it per episode and on close. Concurrent requests for the same image share one decode.
+ * Decoded pixels kept per image sha256, least recently used dropped first (a {@link DecodeCache}
+ * of RGB). An env that owns its cache (chart-v0) clears it per episode and on close.
  */
-export class PixelCache implements PixelSource {
-  readonly maxBytes: number;
-  private readonly entries = new Map<string, RawImage>();
-  private readonly pending = new Map<string, Promise<RawImage>>();
-  private bytes = 0;
-  /** Bumped by {@link PixelCache.clear}, so decodes begun before a clear are not kept after it. */
-  private generation = 0;
-
+export class PixelCache extends DecodeCache<RawImage> implements PixelSource {
   constructor(options: PixelCacheOptions = {}) {
-    this.maxBytes = options.maxBytes ?? DEFAULT_PIXEL_CACHE_BYTES;
+    super(decodeImage, DEFAULT_PIXEL_CACHE_BYTES, options);
   }
 
-  async raw(ref: ImageRef, images: ImageStore): Promise<RawImage> {
-    const cached = this.entries.get(ref.sha256);
-    if (cached !== undefined) {
-      this.entries.delete(ref.sha256);
-      this.entries.set(ref.sha256, cached);
-      return cached;
-    }
-    let decoding = this.pending.get(ref.sha256);
-    if (decoding === undefined) {
-      const generation = this.generation;
-      const started: Promise<RawImage> = images
-        .get(ref.sha256)
-        .then(decodeImage)
-        .then((raw) => {
-          if (generation === this.generation) this.remember(ref, raw);
-          return raw;
-        })
-        .finally(() => {
-          if (this.pending.get(ref.sha256) === started) this.pending.delete(ref.sha256);
-        });
-      decoding = started;
-      this.pending.set(ref.sha256, decoding);
-    }
-    return decoding;
-  }
-
-  remember(ref: ImageRef, raw: RawImage): void {
-    if (this.maxBytes <= 0 || raw.data.length > this.maxBytes || this.entries.has(ref.sha256)) return;
-    this.entries.set(ref.sha256, raw);
-    this.bytes += raw.data.length;
-    for (const [sha256, entry] of this.entries) {
-      if (this.bytes <= this.maxBytes) break;
-      this.entries.delete(sha256);
-      this.bytes -= entry.data.length;
-    }
-  }
-
-  /** Drops every cached image; decodes still running are not kept when they finish. */
-  clear(): void {
-    this.entries.clear();
-    this.pending.clear();
-    this.bytes = 0;
-    this.generation += 1;
-  }
-
-  /** Number of images held. */
-  get size(): number {
-    return this.entries.size;
+  raw(ref: ImageRef, images: ImageStore): Promise<RawImage> {
+    return this.decoded(ref, images);
   }
 }
 

@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import type { ImageRef } from '../../core/content.js';
 import { GymError } from '../../core/errors.js';
 import type { ImageStore } from '../../core/image-store.js';
+import { DecodeCache, type DecodeCacheOptions } from './decode-cache.js';
 
 /**
  * Stored sample values of an image at their own bit depth (8 or 16 bits, grey or RGB), rows top to
@@ -87,68 +88,19 @@ export interface SampleSource {
 }
 
 /** Options of {@link SampleCache}. */
-export interface SampleCacheOptions {
-  /** Most bytes of samples kept; 0 keeps nothing (every call decodes the PNG again). */
-  readonly maxBytes?: number;
-}
+export type SampleCacheOptions = DecodeCacheOptions;
 
 /**
- * Decoded samples kept per image sha256, least recently used dropped first; the 16-bit companion of
- * `PixelCache`. Concurrent requests for one image share one decode.
+ * Decoded samples kept per image sha256, least recently used dropped first (a {@link DecodeCache}
+ * of full-depth samples); the 16-bit companion of `PixelCache`.
  */
-export class SampleCache implements SampleSource {
-  readonly maxBytes: number;
-  private readonly entries = new Map<string, Samples>();
-  private readonly pending = new Map<string, Promise<Samples>>();
-  private bytes = 0;
-
+export class SampleCache extends DecodeCache<Samples> implements SampleSource {
   constructor(options: SampleCacheOptions = {}) {
-    this.maxBytes = options.maxBytes ?? 512 * 1024 * 1024;
+    super(decodeSamples, 512 * 1024 * 1024, options);
   }
 
-  async samples(ref: ImageRef, images: ImageStore): Promise<Samples> {
-    const cached = this.entries.get(ref.sha256);
-    if (cached !== undefined) {
-      this.entries.delete(ref.sha256);
-      this.entries.set(ref.sha256, cached);
-      return cached;
-    }
-    let decoding = this.pending.get(ref.sha256);
-    if (decoding === undefined) {
-      decoding = images
-        .get(ref.sha256)
-        .then(decodeSamples)
-        .then((samples) => {
-          this.remember(ref, samples);
-          return samples;
-        })
-        .finally(() => this.pending.delete(ref.sha256));
-      this.pending.set(ref.sha256, decoding);
-    }
-    return decoding;
-  }
-
-  remember(ref: ImageRef, samples: Samples): void {
-    const size = samples.data.byteLength;
-    if (this.maxBytes <= 0 || size > this.maxBytes || this.entries.has(ref.sha256)) return;
-    this.entries.set(ref.sha256, samples);
-    this.bytes += size;
-    for (const [sha256, entry] of this.entries) {
-      if (this.bytes <= this.maxBytes) break;
-      this.entries.delete(sha256);
-      this.bytes -= entry.data.byteLength;
-    }
-  }
-
-  /** Drops every cached image. */
-  clear(): void {
-    this.entries.clear();
-    this.bytes = 0;
-  }
-
-  /** Number of images held. */
-  get size(): number {
-    return this.entries.size;
+  samples(ref: ImageRef, images: ImageStore): Promise<Samples> {
+    return this.decoded(ref, images);
   }
 }
 
