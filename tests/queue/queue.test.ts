@@ -177,9 +177,9 @@ describe.skipIf(redis === null)('queue mode on a real Redis', () => {
         '--env',
         'maze-v0',
         '--episodes',
-        '8',
+        '40',
         '--shard-size',
-        '4',
+        '20',
         '--concurrency',
         '1',
         '--queue',
@@ -197,7 +197,8 @@ describe.skipIf(redis === null)('queue mode on a real Redis', () => {
       await redis?.restart({ downMs: 1000 });
       // After the restart the worker goes on; stop it with Ctrl-C in the middle of a shard.
       const held = await until('a shard in progress after the restart', 45_000, async () =>
-        (await queue.getJobs(['active'])).find((job) => Number(job.progress) >= 1 && Number(job.progress) <= 2),
+        // Shards of 20 leave a wide window to catch one mid-way, however fast the machine runs.
+        (await queue.getJobs(['active'])).find((job) => Number(job.progress) >= 1 && Number(job.progress) <= 12),
       );
       worker.child.kill('SIGINT');
       const stopped = await worker.done;
@@ -208,7 +209,7 @@ describe.skipIf(redis === null)('queue mode on a real Redis', () => {
       expect(second.code, second.stderr).toBe(0);
       expect(second.stderr).toMatch(/\(\d+ already written\)/);
       expect((await mergeRun(run)).missing).toBe(0);
-      expect(await seedsOf(join(run, 'merged'))).toEqual(range(8));
+      expect(await seedsOf(join(run, 'merged'))).toEqual(range(40));
     } finally {
       await queue.close();
       await rm(out, { recursive: true, force: true });
