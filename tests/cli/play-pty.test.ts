@@ -21,7 +21,7 @@ const run = promisify(execFile);
  * types `send`, then waits until `expect` appears after the previous step's match. Prints
  * {ok, failed, exit, transcript} as JSON.
  */
-const DRIVER = String.raw`
+const DRIVER = `
 import json, os, pty, select, sys, time, fcntl, termios, struct
 spec = json.loads(sys.argv[1])
 pid, fd = pty.fork()

@@ -243,7 +243,7 @@ describe('thinkgym render in a real browser', () => {
     expect(facts.text).not.toContain('0000000');
     expect(facts.bidi).toBe('⟨U+202E⟩');
     expect(facts.text).toContain('price ⟨U+202E⟩gnp.exe⟨U+202C⟩ ok');
-    expect(facts.title).toBe('probe-v0 seed 7 — thinkgym — ' + join(folder, 'data'));
+    expect(facts.title).toBe(`probe-v0 seed 7 — thinkgym — ${join(folder, 'data')}`);
     await page.close();
   }, 30_000);
 });
