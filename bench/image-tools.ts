@@ -8,11 +8,11 @@ import { Random } from '../core/random.js';
 import type { ToolResult } from '../core/tool.js';
 import { DEFAULT_GENERATION, generateTask } from '../envs/chart/generate.js';
 import { layoutChart, renderChart } from '../envs/chart/render.js';
-import { FONT_FILES, type FontName, loadFont } from '../envs/chart/text.js';
 import { createCropTool } from '../tools/image/crop.js';
 import { createHorizontalLineTool } from '../tools/image/draw-line.js';
 import { decodeImage, encodePng, PixelCache } from '../tools/image/pixels.js';
 import type { ImageToolState } from '../tools/image/state.js';
+import { FONT_FILES, type FontName, loadFont } from '../tools/image/text.js';
 import { createZoomInTool } from '../tools/image/zoom-in.js';
 import type { BenchRow, BenchRun } from './report.js';
 

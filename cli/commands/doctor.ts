@@ -2,9 +2,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { GymError } from '../../core/errors.js';
-import { FONT_FILES } from '../../envs/chart/text.js';
 import { defaultCacheDir } from '../../envs/video/encode.js';
 import { FFMPEG_VARIABLE, findFfmpeg } from '../../envs/video/ffmpeg.js';
+import { FONT_FILES } from '../../tools/image/text.js';
 import { parseCommand } from '../args.js';
 
 const USAGE =

@@ -1,7 +1,7 @@
 import type { Random } from '../../core/random.js';
+import type { FontName } from '../../tools/image/text.js';
 import { formatNumber, roundTo } from './format.js';
 import { generateQuestion, QUESTION_KINDS, type Question, type QuestionKind } from './questions.js';
-import type { FontName } from './text.js';
 import { MEASURES, type Measure, PALETTES, SERIES_SETS, THEMES, type Theme } from './themes.js';
 
 /** The chart types chart-v0 draws. */

@@ -1,10 +1,10 @@
 import sharp from 'sharp';
 import { PNG_OPTIONS } from '../../tools/image/pixels.js';
 import type { PixelBox } from '../../tools/image/scene.js';
+import { type FontName, fixed, measureText, type TextOptions, textToPath } from '../../tools/image/text.js';
 import { formatNumber } from './format.js';
 import { type Chart, type ChartData, type ChartStyle, formatValue } from './generate.js';
 import type { ChartElement, ChartScene, ValueAxis } from './scene.js';
-import { type FontName, fixed, measureText, type TextOptions, textToPath } from './text.js';
 
 /** A rendered chart: PNG bytes, the SVG they were rasterised from, and the scene graph. */
 export interface RenderedChart {

@@ -1,6 +1,6 @@
 import type { Random } from '../../core/random.js';
 import type { PixelBox } from '../../tools/image/scene.js';
-import { measureText } from '../chart/text.js';
+import { measureText } from '../../tools/image/text.js';
 import { boxesOverlap, type DrawingScene, objectBox, type Point, type Region, type SceneObject, type SceneTheme } from './scene.js';
 
 /**

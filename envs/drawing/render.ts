@@ -1,11 +1,11 @@
 import sharp from 'sharp';
 import { PNG_OPTIONS } from '../../tools/image/pixels.js';
-import { fixed, textToPath } from '../chart/text.js';
+import { fixed, textToPath } from '../../tools/image/text.js';
 import { LABEL_SIZE, labelBox } from './generate.js';
 import type { DrawingScene, SceneObject } from './scene.js';
 
 /**
- * Draws a scene top-down as SVG (names as DejaVu glyph paths, see `envs/chart/text.ts`) and
+ * Draws a scene top-down as SVG (names as DejaVu glyph paths, see `tools/image/text.ts`) and
  * rasterises it with sharp, so the same scene always gives the same PNG bytes.
  */
 export async function renderScene(scene: DrawingScene): Promise<Buffer> {

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { PngBase, toIndexed } from '../../core/png-encode.js';
-import { measureText, textToPath } from '../chart/text.js';
+import { measureText, textToPath } from '../../tools/image/text.js';
 import { type Cell, type Maze, sameCell, WALL } from './grid.js';
 
 /** Colours of the maze image. */

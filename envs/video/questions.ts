@@ -1,6 +1,6 @@
 import { ValidationError } from '../../core/errors.js';
 import type { Random } from '../../core/random.js';
-import { measureText } from '../chart/text.js';
+import { measureText } from '../../tools/image/text.js';
 import { type Appearance, COLOUR_NAMES, colourAt, formatTime, type Scenario, SHAPES, type Shape, type VideoObject } from './scenario.js';
 
 /** The question kinds of video-v0. */

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { fixed, textToPath } from '../chart/text.js';
+import { fixed, textToPath } from '../../tools/image/text.js';
 import {
   appearanceAt,
   type ColourName,

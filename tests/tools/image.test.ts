@@ -5,7 +5,6 @@ import { MemoryImageStore } from '../../core/image-store.js';
 import { registry } from '../../core/registry.js';
 import '../../tools/index.js';
 import type { ToolResult } from '../../core/tool.js';
-import { textToPath } from '../../envs/chart/text.js';
 import {
   type CoordinateFrame,
   checkBox,
@@ -25,6 +24,7 @@ import {
   TesseractOcr,
   toPixelBox,
 } from '../../tools/image/index.js';
+import { textToPath } from '../../tools/image/text.js';
 
 const WIDTH = 200;
 const HEIGHT = 100;

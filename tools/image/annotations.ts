@@ -1,7 +1,6 @@
 import { type ImageRef, image, text } from '../../core/content.js';
 import type { ImageStore } from '../../core/image-store.js';
 import type { ToolResult } from '../../core/tool.js';
-import { textToPath } from '../../envs/chart/text.js';
 import {
   type CoordinateFrame,
   describeSize,
@@ -16,6 +15,7 @@ import {
 import { type PixelSource, PNG_OPTIONS, type Rgb, rawPipeline, sharedPixelCache } from './pixels.js';
 import type { PixelBox } from './scene.js';
 import type { ImageToolState } from './state.js';
+import { textToPath } from './text.js';
 
 /**
  * The annotation layer: labelled boxes and lines drawn over an image, as ViLaSR's Object Mapper

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import opentype from 'opentype.js';
 import { GymError } from '../../core/errors.js';
-import type { PixelBox } from '../../tools/image/scene.js';
+import type { PixelBox } from './scene.js';
 
 /**
  * Text as SVG paths. Chart text is drawn from the DejaVu TTFs shipped in `dejavu-fonts-ttf`, glyph
