@@ -69,7 +69,7 @@ function parseCount(value: string): number | undefined {
     .trim()
     .toLowerCase()
     .replace(/\s*times?$/, '');
-  if (/^\d+$/.test(text)) return Number(text);
+  if (/^\d+(?:\.0+)?$/.test(text)) return Number(text);
   const index = NUMBER_WORDS.indexOf(text);
   return index === -1 ? undefined : index;
 }

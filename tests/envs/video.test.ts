@@ -303,6 +303,8 @@ describe('video answers', () => {
     expect(scoreAnswer('B', choice)).toBe(0);
     expect(scoreAnswer('three', { type: 'count', value: 3 })).toBe(1);
     expect(scoreAnswer('4 times', { type: 'count', value: 3 })).toBe(0);
+    expect(scoreAnswer('3.0', { type: 'count', value: 3 })).toBe(1);
+    expect(scoreAnswer('3.5', { type: 'count', value: 3 })).toBe(0);
     expect(scoreAnswer(' Lantern. ', { type: 'word', value: 'LANTERN' })).toBe(1);
   });
 });
