@@ -74,7 +74,8 @@ function parseCallBlock(block: string): Action {
   return { type: 'tool_call', name: value.name, arguments: args };
 }
 
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
+/** Parses JSON without throwing: the value, or the parser's message. */
+export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
@@ -82,10 +83,12 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; er
   }
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+/** True for a JSON object (not null, not an array). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function invalid(reason: InvalidReason, message: string): Action {
+/** An `invalid` action: the reason code and the message the model will read. */
+export function invalid(reason: InvalidReason, message: string): Action {
   return { type: 'invalid', reason, message };
 }

@@ -13,8 +13,9 @@
  * `get_frame {time: T}` (its reply shows the frame and its number), and `output answer: X` the answer.
  */
 import { type Content, text } from '../../core/content.js';
-import type { Action, EnvSpec, InvalidReason, OracleStep } from '../../core/env.js';
+import type { Action, EnvSpec, OracleStep } from '../../core/env.js';
 import type { ToolSpec } from '../../core/tool.js';
+import { invalid } from '../parse.js';
 import type { ModelOutput } from '../policy.js';
 import type { ChatMessage, PromptEpisode } from '../prompt.js';
 import type { Dialect } from './index.js';
@@ -182,8 +183,4 @@ function visibleText(value: string): string {
   const visible = value.replace(THINK, '');
   const close = visible.lastIndexOf('</think>');
   return close === -1 ? visible : visible.slice(close + '</think>'.length);
-}
-
-function invalid(reason: InvalidReason, message: string): Action {
-  return { type: 'invalid', reason, message };
 }

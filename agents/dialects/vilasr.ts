@@ -17,8 +17,9 @@
  * Any other tool is written `Action: [tool_name]` with its JSON arguments.
  */
 import { type Content, contentImages, type ImageRef, text } from '../../core/content.js';
-import type { Action, EnvSpec, InvalidReason, OracleStep } from '../../core/env.js';
+import type { Action, EnvSpec, OracleStep } from '../../core/env.js';
 import type { ToolSpec } from '../../core/tool.js';
+import { invalid, isPlainObject, parseJson } from '../parse.js';
 import type { ModelOutput } from '../policy.js';
 import type { ChatMessage, PromptEpisode } from '../prompt.js';
 import type { Dialect } from './index.js';
@@ -248,22 +249,6 @@ function fence(value: unknown): string {
 
 function isNumbers(value: unknown, length: number): boolean {
   return Array.isArray(value) && value.length === length && value.every((item) => typeof item === 'number' && Number.isFinite(item));
-}
-
-function parseJson(value: string): { ok: true; value: unknown } | { ok: false; error: string } {
-  try {
-    return { ok: true, value: JSON.parse(value) };
-  } catch (error) {
-    return { ok: false, error: (error as Error).message };
-  }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function invalid(reason: InvalidReason, message: string): Action {
-  return { type: 'invalid', reason, message };
 }
 
 /** The images of a conversation's messages, in order (what the announcements count). */
