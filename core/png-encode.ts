@@ -4,9 +4,11 @@
  * repeat the previous pixel or the row above. No zlib build and no native library takes part, so
  * the same pixels give the same bytes on every machine and Node version.
  *
- * A {@link PngBase} encodes many frames that differ from one base image in a band of rows (a
- * sprite moved over a fixed background): the compressed bits of the untouched rows are computed
- * once and reused, so a frame costs about as much as the rows that changed.
+ * An image is a stack of {@link PngBand}s, each a strip of whole rows compressed on its own (its
+ * first row matches nothing above it). Frames built from a few kinds of strips (a board's rows of
+ * squares, a maze row with or without the player) compress each strip once and
+ * {@link assemblePng} stacks the compressed strips with a few copies, so a frame costs about as
+ * much as the strips that are new.
  */
 import * as zlib from 'node:zlib';
 
@@ -79,156 +81,192 @@ function reverse(code: number, length: number): number {
   }
 }
 
-/** Bits written least significant first into a growing byte array. */
-class BitWriter {
-  bytes: Uint8Array;
-  length = 0;
-  private buffer = 0;
-  private count = 0;
-
-  constructor(capacity: number) {
-    this.bytes = new Uint8Array(Math.max(64, capacity));
-  }
-
-  put(value: number, bits: number): void {
-    let buffer = this.buffer | (value << this.count);
-    let count = this.count + bits;
-    if (count >= 8) {
-      if (this.length + 4 > this.bytes.length) this.grow();
-      const out = this.bytes;
-      let length = this.length;
-      do {
-        out[length] = buffer & 0xff;
-        length += 1;
-        buffer >>>= 8;
-        count -= 8;
-      } while (count >= 8);
-      this.length = length;
-    }
-    this.buffer = buffer;
-    this.count = count;
-  }
-
-  /** Appends the first `bits` bits of a packed bit string. */
-  append(chunk: RowBits): void {
-    const whole = chunk.bits >>> 3;
-    const { bytes } = chunk;
-    this.reserve(whole + 8);
-    const out = this.bytes;
-    let length = this.length;
-    const shift = this.count;
-    let buffer = this.buffer;
-    if (shift === 0) {
-      out.set(bytes.subarray(0, whole), length);
-      length += whole;
-    } else {
-      const back = 8 - shift;
-      for (let index = 0; index < whole; index += 1) {
-        const byte = bytes[index] as number;
-        out[length] = (buffer | (byte << shift)) & 0xff;
-        length += 1;
-        buffer = byte >>> back;
-      }
-    }
-    this.length = length;
-    this.buffer = buffer;
-    const rest = chunk.bits & 7;
-    if (rest > 0) this.put((bytes[whole] as number) & ((1 << rest) - 1), rest);
-  }
-
-  /** Makes room for `bytes` more bytes. */
-  reserve(bytes: number): void {
-    while (this.length + bytes > this.bytes.length) this.grow();
-  }
-
-  /** The bits so far as a packed string; the last byte holds the bits not yet flushed. */
-  finish(): RowBits {
-    const bits = this.length * 8 + this.count;
-    if (this.count > 0) {
-      if (this.length === this.bytes.length) this.grow();
-      this.bytes[this.length] = this.buffer & 0xff;
-    }
-    return { bytes: this.bytes.subarray(0, (bits + 7) >>> 3), bits };
-  }
-
-  private grow(): void {
-    const larger = new Uint8Array(this.bytes.length * 2);
-    larger.set(this.bytes);
-    this.bytes = larger;
-  }
+/** Fixed-Huffman code of each match length 3..258 with its extra bits appended, and its bit count. */
+const LENGTH_CODE = new Uint32Array(MAX_MATCH + 1);
+const LENGTH_BITS = new Uint8Array(MAX_MATCH + 1);
+for (let length = 3; length <= MAX_MATCH; length += 1) {
+  const symbol = LENGTH_SYMBOL[length] as number;
+  const codeBits = LITERAL_LENGTHS[symbol] as number;
+  LENGTH_CODE[length] = (LITERAL_CODES[symbol] as number) | ((LENGTH_EXTRA[length] as number) << codeBits);
+  LENGTH_BITS[length] = codeBits + (LENGTH_EXTRA_BITS[length] as number);
 }
 
-/** The compressed bits of one row and the Adler-32 sums of its bytes. */
-interface RowBits {
-  readonly bytes: Uint8Array;
+/** Reused between calls: the rows of a band with their filter bytes, and the bits written for it. */
+let rawScratch = new Uint8Array(1 << 16);
+let bitScratch = new Uint8Array(1 << 16);
+
+/**
+ * A strip of whole rows of an image, compressed on its own: the fixed-Huffman deflate symbols of
+ * its rows (filter byte 0 first, each byte a literal or a match one pixel back or one row up, the
+ * first row matching nothing above it) and the Adler-32 sums of those bytes. Immutable; one band
+ * can take part in any number of images of its width and colour type.
+ */
+export class PngBand {
+  readonly width: number;
+  readonly rows: number;
+  /** Bytes per pixel: 3 (RGB) or 1 (indexed). */
+  readonly pixelBytes: number;
+  /** Number of compressed bits. */
   readonly bits: number;
-}
-
-interface EncodedRow extends RowBits {
+  /** Uncompressed bytes, filter bytes included. */
+  readonly rawLength: number;
   readonly sum1: number;
   readonly sum2: number;
+  /** The compressed bits shifted left by 0..7 bits, made when an image first needs them. */
+  private readonly phases: (Uint8Array | undefined)[] = [
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+  ];
+
+  private constructor(width: number, rows: number, pixelBytes: number, bits: Uint8Array, bitCount: number, sum1: number, sum2: number) {
+    this.width = width;
+    this.rows = rows;
+    this.pixelBytes = pixelBytes;
+    this.bits = bitCount;
+    this.rawLength = (width * pixelBytes + 1) * rows;
+    this.sum1 = sum1;
+    this.sum2 = sum2;
+    this.phases[0] = bits;
+  }
+
+  /**
+   * Compresses rows `[firstRow, firstRow + rows)` of `pixels`, an image `width` pixels wide with
+   * `pixelBytes` bytes per pixel (3 for RGB, 1 for palette indexes) and no filter bytes.
+   */
+  static compress(pixels: Uint8Array, width: number, pixelBytes: number, firstRow: number, rows: number): PngBand {
+    if (!Number.isInteger(width) || !Number.isInteger(rows) || width < 1 || rows < 1 || (pixelBytes !== 1 && pixelBytes !== 3)) {
+      throw new RangeError(`A PNG band needs positive integer sizes and 1 or 3 bytes per pixel, got ${width} x ${rows} x ${pixelBytes}.`);
+    }
+    const rowBytes = width * pixelBytes;
+    if (!Number.isInteger(firstRow) || firstRow < 0 || (firstRow + rows) * rowBytes > pixels.length) {
+      throw new RangeError(`Rows ${firstRow}..${firstRow + rows - 1} of ${width}-pixel rows are not inside ${pixels.length} pixel bytes.`);
+    }
+    const stride = rowBytes + 1;
+    const length = stride * rows;
+    if (rawScratch.length < length) rawScratch = new Uint8Array(length);
+    const raw = rawScratch;
+    for (let row = 0; row < rows; row += 1) {
+      raw[row * stride] = 0;
+      const from = (firstRow + row) * rowBytes;
+      raw.set(pixels.subarray(from, from + rowBytes), row * stride + 1);
+    }
+    const { bytes, bitCount } = deflateRows(raw, length, pixelBytes, stride);
+    const [sum1, sum2] = adler(raw, length);
+    return new PngBand(width, rows, pixelBytes, bytes, bitCount, sum1, sum2);
+  }
+
+  /** The compressed bits shifted left by `phase` (0..7) bits: the first byte's low bits are zero. */
+  shifted(phase: number): Uint8Array {
+    let bytes = this.phases[phase];
+    if (bytes === undefined) {
+      const source = this.phases[0] as Uint8Array;
+      bytes = new Uint8Array((this.bits + phase + 7) >>> 3);
+      let carry = 0;
+      for (let index = 0; index < source.length; index += 1) {
+        const byte = source[index] as number;
+        bytes[index] = ((byte << phase) | carry) & 0xff;
+        carry = byte >>> (8 - phase);
+      }
+      if (source.length < bytes.length) bytes[source.length] = carry;
+      this.phases[phase] = bytes;
+    }
+    return bytes;
+  }
 }
 
 /**
- * The deflate symbols of one row of `raw` (filter byte first), written into `writer`: at each byte
- * the longer of a match one pixel back and a match one row up, else a literal. Matches stay inside
- * the row, so a row's bits depend on that row and the one above only.
+ * The deflate symbols of `raw[0, length)` (rows of `stride` bytes, filter byte first): at each byte
+ * the longer of a match one pixel back and a match one row up, else a literal. Matches end inside
+ * the row they start in and never reach before `raw[0]`. Returns a copy of the packed bits (least significant first) and their number.
  */
-function deflateRow(raw: Uint8Array, start: number, end: number, pixelBytes: number, stride: number, writer: BitWriter): void {
-  let position = start;
-  while (position < end) {
-    const limit = Math.min(MAX_MATCH, end - position);
-    let best = 0;
-    let distance = 0;
-    if (position >= pixelBytes) {
-      let length = 0;
-      const from = position - pixelBytes;
-      while (length < limit && raw[from + length] === raw[position + length]) length += 1;
-      best = length;
-      distance = pixelBytes;
-    }
-    if (position >= stride && best < limit) {
-      let length = 0;
-      const from = position - stride;
-      while (length < limit && raw[from + length] === raw[position + length]) length += 1;
-      if (length > best) {
-        best = length;
-        distance = stride;
+function deflateRows(raw: Uint8Array, length: number, pixelBytes: number, stride: number): { bytes: Uint8Array; bitCount: number } {
+  // A literal takes at most 9 bits, so 9/8 of the input plus slack always fits.
+  const capacity = length + (length >>> 3) + 16;
+  if (bitScratch.length < capacity) bitScratch = new Uint8Array(capacity);
+  const out = bitScratch;
+  const words = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  let written = 0;
+  let buffer = 0;
+  let count = 0;
+  const nearDistance = (DISTANCE_CODE[pixelBytes] as number) | ((DISTANCE_EXTRA[pixelBytes] as number) << 5);
+  const nearBits = 5 + (DISTANCE_EXTRA_BITS[pixelBytes] as number);
+  const upDistance = stride <= 32768 ? (DISTANCE_CODE[stride] as number) | ((DISTANCE_EXTRA[stride] as number) << 5) : 0;
+  const upBits = 5 + (stride <= 32768 ? (DISTANCE_EXTRA_BITS[stride] as number) : 0);
+  const upAllowed = stride <= 32768;
+  for (let rowStart = 0; rowStart < length; rowStart += stride) {
+    const end = rowStart + stride;
+    let position = rowStart;
+    while (position < end) {
+      const limit = Math.min(MAX_MATCH, end - position);
+      let best = 0;
+      let up = false;
+      const value = raw[position];
+      if (position >= pixelBytes && raw[position - pixelBytes] === value) {
+        best = matchLength(raw, words, position - pixelBytes, position, limit);
+      }
+      if (upAllowed && position >= stride && best < limit && raw[position - stride] === value) {
+        const run = matchLength(raw, words, position - stride, position, limit);
+        if (run > best) {
+          best = run;
+          up = true;
+        }
+      }
+      if (best >= 3) {
+        buffer |= (LENGTH_CODE[best] as number) << count;
+        count += LENGTH_BITS[best] as number;
+        while (count >= 8) {
+          out[written++] = buffer & 0xff;
+          buffer >>>= 8;
+          count -= 8;
+        }
+        buffer |= (up ? upDistance : nearDistance) << count;
+        count += up ? upBits : nearBits;
+        position += best;
+      } else {
+        buffer |= (LITERAL_CODES[value as number] as number) << count;
+        count += LITERAL_LENGTHS[value as number] as number;
+        position += 1;
+      }
+      while (count >= 8) {
+        out[written++] = buffer & 0xff;
+        buffer >>>= 8;
+        count -= 8;
       }
     }
-    if (best >= 3) {
-      const symbol = LENGTH_SYMBOL[best] as number;
-      writer.put(LITERAL_CODES[symbol] as number, LITERAL_LENGTHS[symbol] as number);
-      const lengthBits = LENGTH_EXTRA_BITS[best] as number;
-      if (lengthBits > 0) writer.put(LENGTH_EXTRA[best] as number, lengthBits);
-      writer.put(DISTANCE_CODE[distance] as number, 5);
-      const distanceBits = DISTANCE_EXTRA_BITS[distance] as number;
-      if (distanceBits > 0) writer.put(DISTANCE_EXTRA[distance] as number, distanceBits);
-      position += best;
-    } else {
-      const literal = raw[position] as number;
-      writer.put(LITERAL_CODES[literal] as number, LITERAL_LENGTHS[literal] as number);
-      position += 1;
-    }
   }
+  const bitCount = written * 8 + count;
+  if (count > 0) out[written++] = buffer & 0xff;
+  return { bytes: out.slice(0, written), bitCount };
 }
 
-function encodeRow(raw: Uint8Array, row: number, pixelBytes: number, stride: number): EncodedRow {
-  const start = row * stride;
-  const writer = new BitWriter((stride >>> 1) + 16);
-  deflateRow(raw, start, start + stride, pixelBytes, stride, writer);
+/** How many bytes from `position` on (at most `limit`) equal those from `from` on, four at a time while it can. */
+function matchLength(raw: Uint8Array, words: DataView, from: number, position: number, limit: number): number {
+  let length = 0;
+  while (length + 4 <= limit && words.getUint32(from + length) === words.getUint32(position + length)) length += 4;
+  while (length < limit && raw[from + length] === raw[position + length]) length += 1;
+  return length;
+}
+
+/** The Adler-32 sums (s1 without its initial 1, s2) of `bytes[0, length)`. */
+function adler(bytes: Uint8Array, length: number): [number, number] {
   let sum1 = 0;
   let sum2 = 0;
-  for (let block = start; block < start + stride; block += 4096) {
-    const end = Math.min(start + stride, block + 4096);
+  for (let block = 0; block < length; block += 4096) {
+    const end = Math.min(length, block + 4096);
     for (let index = block; index < end; index += 1) {
-      sum1 += raw[index] as number;
+      sum1 += bytes[index] as number;
       sum2 += sum1;
     }
     sum1 %= ADLER_MODULUS;
     sum2 %= ADLER_MODULUS;
   }
-  return { ...writer.finish(), sum1: sum1 % ADLER_MODULUS, sum2: sum2 % ADLER_MODULUS };
+  return [sum1, sum2];
 }
 
 /** Node's native CRC-32 (Node 20.15 and later); the same function as the table below, only faster. */
@@ -241,204 +279,97 @@ function crc32(bytes: Uint8Array, start: number, end: number): number {
   return (crc ^ -1) >>> 0;
 }
 
-/** Writes one chunk (length, type, data, CRC) at `offset`; returns the offset after it. */
-function writeChunk(target: Buffer, offset: number, type: string, data: Uint8Array): number {
-  target.writeUInt32BE(data.length, offset);
+/** Writes a chunk's length and type at `offset`, its data must already follow; returns the offset after its CRC. */
+function sealChunk(target: Buffer, offset: number, type: string, length: number): number {
+  target.writeUInt32BE(length, offset);
   target.write(type, offset + 4, 'latin1');
-  target.set(data, offset + 8);
-  target.writeUInt32BE(crc32(target, offset + 4, offset + 8 + data.length), offset + 8 + data.length);
-  return offset + 12 + data.length;
+  target.writeUInt32BE(crc32(target, offset + 4, offset + 8 + length), offset + 8 + length);
+  return offset + 12 + length;
 }
 
 /**
- * A base image and the compressed bits of each of its rows. {@link encode} writes a frame that
- * equals the base outside a band of rows, recompressing only that band and the row below it.
+ * The PNG of an image `width` x `height` stacked from `bands`, top to bottom: signature, IHDR,
+ * PLTE (indexed), pHYs, one IDAT holding one fixed-Huffman deflate block, IEND. The bands must be
+ * `width` pixels wide, in the colour type of `colour`, and cover `height` rows together.
  */
-export class PngBase {
-  readonly width: number;
-  readonly height: number;
-  readonly colour: PngColour;
-  private readonly pixelBytes: number;
-  private readonly stride: number;
-  /** The base's rows, each with its filter byte (0) first. */
-  private readonly raw: Uint8Array;
-  private readonly rows: EncodedRow[] = [];
-  /** The base's rows again, where a frame's band is written while it is encoded. */
-  private readonly scratch: Uint8Array;
-
-  /** `pixels` holds `height` rows of `width` pixels, 3 bytes (rgb) or 1 byte (indexed) each. */
-  constructor(width: number, height: number, colour: PngColour, pixels: Uint8Array) {
-    if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
-      throw new RangeError(`PNG size must be positive integers, got ${width} x ${height}.`);
-    }
-    this.width = width;
-    this.height = height;
-    this.colour = colour;
-    this.pixelBytes = colour.kind === 'rgb' ? 3 : 1;
-    if (colour.kind === 'indexed' && (colour.palette.length % 3 !== 0 || colour.palette.length === 0 || colour.palette.length > 768)) {
-      throw new RangeError(`A PNG palette holds 1 to 256 RGB colours, got ${colour.palette.length} bytes.`);
-    }
-    this.stride = width * this.pixelBytes + 1;
-    const rowBytes = this.stride - 1;
-    if (pixels.length !== rowBytes * height) {
-      throw new RangeError(`Expected ${rowBytes * height} pixel bytes for ${width} x ${height}, got ${pixels.length}.`);
-    }
-    this.raw = new Uint8Array(this.stride * height);
-    for (let row = 0; row < height; row += 1) this.raw.set(pixels.subarray(row * rowBytes, (row + 1) * rowBytes), row * this.stride + 1);
-    for (let row = 0; row < height; row += 1) this.rows.push(encodeRow(this.raw, row, this.pixelBytes, this.stride));
-    this.scratch = this.raw.slice();
+export function assemblePng(width: number, height: number, colour: PngColour, bands: readonly PngBand[]): Buffer {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw new RangeError(`PNG size must be positive integers, got ${width} x ${height}.`);
   }
-
-  /** The base image as PNG bytes. */
-  png(): Buffer {
-    return assemble(this, this.stride, this.rows);
+  const palette = colour.kind === 'indexed' ? colour.palette : undefined;
+  if (palette !== undefined && (palette.length % 3 !== 0 || palette.length === 0 || palette.length > 768)) {
+    throw new RangeError(`A PNG palette holds 1 to 256 RGB colours, got ${palette.length} bytes.`);
   }
-
-  /**
-   * A frame as PNG bytes: `frame` (laid out like the base's pixels) must equal the base outside
-   * rows `[fromRow, toRow)`. The result equals encoding `frame` on its own.
-   */
-  encode(frame: Uint8Array, fromRow: number, toRow: number): Buffer {
-    const rowBytes = this.stride - 1;
-    if (frame.length !== rowBytes * this.height)
-      throw new RangeError(`Expected ${rowBytes * this.height} pixel bytes, got ${frame.length}.`);
-    const from = Math.max(0, Math.floor(fromRow));
-    const to = Math.min(this.height, Math.ceil(toRow));
-    if (to <= from) return this.png();
-    const rows = this.rows.slice();
-    const scratch = this.scratch;
-    for (let row = from; row < to; row += 1) scratch.set(frame.subarray(row * rowBytes, (row + 1) * rowBytes), row * this.stride + 1);
-    for (let row = from; row < Math.min(this.height, to + 1); row += 1) rows[row] = encodeRow(scratch, row, this.pixelBytes, this.stride);
-    // Put the base back for the next frame.
-    scratch.set(this.raw.subarray(from * this.stride, to * this.stride), from * this.stride);
-    return assemble(this, this.stride, rows);
-  }
-
-  /**
-   * Like {@link encode}, and the frame becomes the new base: for frames that each differ a little
-   * from the one before (pieces moving on a board).
-   */
-  advance(frame: Uint8Array, fromRow: number, toRow: number): Buffer {
-    const rowBytes = this.stride - 1;
-    if (frame.length !== rowBytes * this.height)
-      throw new RangeError(`Expected ${rowBytes * this.height} pixel bytes, got ${frame.length}.`);
-    const from = Math.max(0, Math.floor(fromRow));
-    const to = Math.min(this.height, Math.ceil(toRow));
-    for (let row = from; row < to; row += 1) {
-      const pixels = frame.subarray(row * rowBytes, (row + 1) * rowBytes);
-      this.raw.set(pixels, row * this.stride + 1);
-      this.scratch.set(pixels, row * this.stride + 1);
+  const pixelBytes = palette === undefined ? 3 : 1;
+  let rows = 0;
+  let bits = 3 + 7;
+  for (const band of bands) {
+    if (band.width !== width || band.pixelBytes !== pixelBytes) {
+      throw new RangeError(
+        `A band ${band.width} pixels wide at ${band.pixelBytes} bytes per pixel cannot join a ${width}-pixel ${colour.kind} PNG.`,
+      );
     }
-    for (let row = from; row < Math.min(this.height, to + 1); row += 1)
-      this.rows[row] = encodeRow(this.raw, row, this.pixelBytes, this.stride);
-    return assemble(this, this.stride, this.rows);
+    rows += band.rows;
+    bits += band.bits;
   }
-}
-
-/** The PNG bytes of compressed rows: signature, IHDR, PLTE (indexed), pHYs, one IDAT, IEND. */
-function assemble(
-  image: { readonly width: number; readonly height: number; readonly colour: PngColour },
-  stride: number,
-  rows: readonly EncodedRow[],
-): Buffer {
-  let compressedBits = 3 + 7;
+  if (rows !== height) throw new RangeError(`The bands cover ${rows} rows; the image has ${height}.`);
+  const zlibLength = 2 + ((bits + 7) >>> 3) + 4;
+  const paletteLength = palette === undefined ? 0 : 12 + palette.length;
+  const png = Buffer.allocUnsafe(SIGNATURE.length + 25 + paletteLength + 21 + 12 + zlibLength + 12);
+  png.set(SIGNATURE, 0);
+  let offset = SIGNATURE.length;
+  png.writeUInt32BE(width, offset + 8);
+  png.writeUInt32BE(height, offset + 12);
+  png.set([8, palette === undefined ? 2 : 3, 0, 0, 0], offset + 16);
+  offset = sealChunk(png, offset, 'IHDR', 13);
+  if (palette !== undefined) {
+    png.set(palette, offset + 8);
+    offset = sealChunk(png, offset, 'PLTE', palette.length);
+  }
+  png.set(PHYSICAL_SIZE, offset + 8);
+  offset = sealChunk(png, offset, 'pHYs', PHYSICAL_SIZE.length);
+  // IDAT: zlib header (deflate, 32K window, no dictionary), then the last block, fixed codes.
+  let position = offset + 8;
+  png[position++] = 0x78;
+  png[position++] = 0x01;
+  let pending = 0b011;
+  let phase = 3;
   let sum1 = 1;
   let sum2 = 0;
-  for (const row of rows) {
-    compressedBits += row.bits;
-    // Adler-32 of the concatenation: each row's sums shifted by what came before.
-    sum2 = (sum2 + row.sum2 + ((stride * sum1) % ADLER_MODULUS)) % ADLER_MODULUS;
-    sum1 = (sum1 + row.sum1) % ADLER_MODULUS;
+  for (const band of bands) {
+    const shifted = band.shifted(phase);
+    png.set(shifted, position);
+    png[position] = (pending | (shifted[0] as number)) & 0xff;
+    const total = phase + band.bits;
+    position += total >>> 3;
+    phase = total & 7;
+    pending = phase === 0 ? 0 : (shifted[total >>> 3] as number);
+    // Adler-32 of the concatenation: each band's sums shifted by what came before.
+    sum2 = (sum2 + band.sum2 + ((band.rawLength * sum1) % ADLER_MODULUS)) % ADLER_MODULUS;
+    sum1 = (sum1 + band.sum1) % ADLER_MODULUS;
   }
-  const writer = new BitWriter((compressedBits >>> 3) + 8);
-  writer.put(0x78, 8);
-  writer.put(0x01, 8);
-  writer.put(1, 1); // last block
-  writer.put(1, 2); // fixed Huffman codes
-  for (const row of rows) writer.append(row);
-  writer.put(LITERAL_CODES[256] as number, LITERAL_LENGTHS[256] as number);
-  const deflated = writer.finish();
-  const zlib = new Uint8Array(deflated.bytes.length + 4);
-  zlib.set(deflated.bytes);
-  new DataView(zlib.buffer).setUint32(deflated.bytes.length, ((sum2 << 16) | sum1) >>> 0);
-  const header = new Uint8Array(13);
-  const view = new DataView(header.buffer);
-  view.setUint32(0, image.width);
-  view.setUint32(4, image.height);
-  header[8] = 8;
-  header[9] = image.colour.kind === 'rgb' ? 2 : 3;
-  const palette = image.colour.kind === 'indexed' ? image.colour.palette : undefined;
-  const size = SIGNATURE.length + 25 + (palette === undefined ? 0 : 12 + palette.length) + 21 + 12 + zlib.length + 12;
-  const png = Buffer.allocUnsafe(size);
-  png.set(SIGNATURE, 0);
-  let offset = writeChunk(png, SIGNATURE.length, 'IHDR', header);
-  if (palette !== undefined) offset = writeChunk(png, offset, 'PLTE', palette);
-  offset = writeChunk(png, offset, 'pHYs', PHYSICAL_SIZE);
-  offset = writeChunk(png, offset, 'IDAT', zlib);
-  writeChunk(png, offset, 'IEND', new Uint8Array(0));
+  // End of block: seven zero bits, then zero padding to the byte.
+  png[position] = pending;
+  position += (phase + 7 + 7) >>> 3;
+  if (phase + 7 > 8) png[position - 1] = 0;
+  png.writeUInt32BE(((sum2 << 16) | sum1) >>> 0, position);
+  offset = sealChunk(png, offset, 'IDAT', zlibLength);
+  png.writeUInt32BE(0, offset);
+  png.write('IEND', offset + 4, 'latin1');
+  png.writeUInt32BE(crc32(png, offset + 4, offset + 8), offset + 8);
   return png;
 }
-/**
- * PNGs of images built from a few kinds of rows (boards of tiles): the caller names the content of
- * each row together with the row above it (a key), and a row is compressed only the first time its
- * key comes up. Rows compress the same as in {@link PngBase}, so the bytes equal
- * {@link encodePngPixels} of the same pixels, provided equal keys mean equal pixels.
- */
-export class PngRowCache {
-  readonly width: number;
-  readonly height: number;
-  readonly colour: PngColour;
-  private readonly pixelBytes: number;
-  private readonly stride: number;
-  private readonly cache = new Map<string, EncodedRow>();
-  /** Two rows with their filter bytes: the row above and the row being compressed. */
-  private readonly pair: Uint8Array;
 
-  constructor(width: number, height: number, colour: PngColour) {
-    this.width = width;
-    this.height = height;
-    this.colour = colour;
-    this.pixelBytes = colour.kind === 'rgb' ? 3 : 1;
-    this.stride = width * this.pixelBytes + 1;
-    this.pair = new Uint8Array(this.stride * 2);
-  }
-
-  /** Number of distinct rows compressed so far. */
-  get size(): number {
-    return this.cache.size;
-  }
-
-  /** The PNG of `pixels`; `keys[r]` must name the pixels of rows `r - 1` and `r` together. */
-  encode(pixels: Uint8Array, keys: readonly string[]): Buffer {
-    const rowBytes = this.stride - 1;
-    if (pixels.length !== rowBytes * this.height || keys.length !== this.height) {
-      throw new RangeError(`Expected ${rowBytes * this.height} pixel bytes and ${this.height} row keys.`);
-    }
-    const rows: EncodedRow[] = [];
-    for (let row = 0; row < this.height; row += 1) {
-      const key = keys[row] as string;
-      let encoded = this.cache.get(key);
-      if (encoded === undefined) {
-        const { pair, stride } = this;
-        if (row === 0) {
-          pair.set(pixels.subarray(0, rowBytes), 1);
-          encoded = encodeRow(pair, 0, this.pixelBytes, stride);
-        } else {
-          pair.set(pixels.subarray((row - 1) * rowBytes, row * rowBytes), 1);
-          pair.set(pixels.subarray(row * rowBytes, (row + 1) * rowBytes), stride + 1);
-          encoded = encodeRow(pair, 1, this.pixelBytes, stride);
-        }
-        this.cache.set(key, encoded);
-      }
-      rows.push(encoded);
-    }
-    return assemble(this, this.stride, rows);
-  }
-}
-
-/** Encodes one image as PNG (see {@link PngBase} for many frames over one background). */
+/** Encodes one image as PNG: the whole image as one {@link PngBand}. */
 export function encodePngPixels(width: number, height: number, colour: PngColour, pixels: Uint8Array): Buffer {
-  return new PngBase(width, height, colour, pixels).png();
+  const pixelBytes = colour.kind === 'rgb' ? 3 : 1;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw new RangeError(`PNG size must be positive integers, got ${width} x ${height}.`);
+  }
+  if (pixels.length !== width * height * pixelBytes) {
+    throw new RangeError(`Expected ${width * height * pixelBytes} pixel bytes for ${width} x ${height}, got ${pixels.length}.`);
+  }
+  return assemblePng(width, height, colour, [PngBand.compress(pixels, width, pixelBytes, 0, height)]);
 }
 
 /** Pixels in palette form: the indexes and the palette, colours in order of first appearance. */

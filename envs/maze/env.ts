@@ -5,7 +5,7 @@ import type { Random } from '../../core/random.js';
 import type { EnvDefinition } from '../../core/registry.js';
 import { type Tool, type ToolContext, type ToolResult, toolError } from '../../core/tool.js';
 import { type Task, ToolEnv } from '../../core/tool-env.js';
-import { drawPolyline, parsePointList } from '../../tools/image/draw-path.js';
+import { parsePointList } from '../../tools/image/draw-path.js';
 import { type ContextBounds, describeBounds } from '../context-budget.js';
 import { asciiView, VIEW_CHARACTERS } from './ascii.js';
 import { generateMaze, MIN_ROOMS } from './generate.js';
@@ -22,7 +22,7 @@ import {
   sameCell,
 } from './grid.js';
 import { loadMazeFile, type MazeLevel } from './load.js';
-import { cellCentre, MAZE_COLOURS, MazeRenderer, mazeLayout } from './render.js';
+import { MAZE_COLOURS, MazeRenderer } from './render.js';
 import { MazeOracle, ORACLE_MAX_DRAW_POINTS, ORACLE_MAX_MOVE_STEPS } from './solve.js';
 
 /** What each observation shows: the image, the ASCII view, or both. */
@@ -195,7 +195,10 @@ export const spec: EnvSpec = {
       `generated mazes go up to ${MAX_ENV_ROOMS} x ${MAX_ENV_ROOMS} rooms (was 41), cellSize up to ${MAX_CELL_SIZE} px (was 64), ` +
       `loaded mazes up to ${MAX_SQUARES} x ${MAX_SQUARES} squares, and the turn limit is ${MAZE_TURNS} for every maze, so an ` +
       'episode fits a 32k-token context. Mazes of a seed are unchanged. v0 encoder revision: images are written by ' +
-      "thinkgym's own PNG encoder (indexed colour when at most 256 colours), so image bytes change; pixels are unchanged.",
+      "thinkgym's own PNG encoder (indexed colour when at most 256 colours), so image bytes change; pixels are unchanged. " +
+      'v0 speed revision: an image is a stack of bands (the ruler rows, then each row of squares) compressed on their own and ' +
+      "once per position, and draw_path's route is drawn in memory instead of as an SVG overlay by sharp, so image bytes " +
+      'change; frames without a route keep their pixels, and route pixels differ from the overlay by a few levels at their anti-aliased edges.',
   },
 };
 
@@ -422,16 +425,13 @@ const drawPathTool: Tool<MazeState, DrawPathArgs> = {
     parts.push(text(report.join('\n')));
     if (mode !== 'ascii') {
       const cellSize = state.settings.cellSize;
-      const drawn = await drawPolyline(
-        await currentImage(state),
-        points.map((point) => cellCentre(point, mazeLayout(maze, cellSize))),
-        {
-          color: walls.length === 0 ? MAZE_COLOURS.path : MAZE_COLOURS.pathBlocked,
-          width: Math.max(2, Math.round(cellSize / 5)),
-          opacity: 0.9,
-          vertexRadius: Math.max(1.5, cellSize / 7),
-        },
-      );
+      state.renderer ??= new MazeRenderer(maze, cellSize);
+      const drawn = await state.renderer.drawnPng(state.player, points, {
+        colour: walls.length === 0 ? MAZE_COLOURS.path : MAZE_COLOURS.pathBlocked,
+        width: Math.max(2, Math.round(cellSize / 5)),
+        opacity: 0.9,
+        vertexRadius: Math.max(1.5, cellSize / 7),
+      });
       parts.push(image(await context.images.put(drawn)));
     }
     return {

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
-import { PngBase, toIndexed } from '../../core/png-encode.js';
+import { assemblePng, encodePngPixels, PngBand, type PngColour, toIndexed } from '../../core/png-encode.js';
 import { measureText, textToPath } from '../../tools/image/text.js';
+import { drawRoute, type RouteStyle, rgbOf, routeRows } from './draw.js';
 import { type Cell, type Maze, sameCell, WALL } from './grid.js';
 
 /** Colours of the maze image. */
@@ -109,33 +110,106 @@ function rulerPaths(maze: Maze, layout: MazeLayout): string {
   return `<path d="${paths.join('')}" fill="${RULER_INK}"/>`;
 }
 
-/** The rasterised pieces of a maze image, in the pixel format of its PNG (indexed or RGB). */
-interface MazeLayers {
-  readonly encoder: PngBase;
-  /** The background's pixels, where each frame's player is pasted and then taken off again. */
-  readonly frame: Uint8Array;
-  readonly background: Uint8Array;
-  readonly onFloor: Uint8Array;
-  readonly onGoal: Uint8Array;
+/**
+ * What every maze of one size shares, rasterised by sharp once per size: the white margins with
+ * the ruler, the player's square on floor and on the goal, and the pixel format (palette indexes
+ * when these and the grid colours hold at most 256 colours together, else RGB).
+ */
+interface MazeChrome {
+  readonly colour: PngColour;
   /** Bytes per pixel: 1 (indexed) or 3 (RGB). */
   readonly pixelBytes: number;
+  /** The whole image with its ruler and the grid area all floor. */
+  readonly frame: Uint8Array;
+  readonly onFloor: Uint8Array;
+  readonly onGoal: Uint8Array;
+  /** One pixel of wall and of goal colour. */
+  readonly wall: Uint8Array;
+  readonly goal: Uint8Array;
+  /** The ruler rows above the grid, compressed once. */
+  readonly topBand: PngBand;
+}
+
+/** Sizes whose chrome is kept; past it the oldest goes. */
+const MAX_CHROMES = 16;
+const chromes = new Map<string, Promise<MazeChrome>>();
+
+/** The chrome of mazes of `rows` x `cols` squares at `cellSize` pixels, made on first use. */
+function chromeFor(layout: MazeLayout, rows: number, cols: number): Promise<MazeChrome> {
+  const key = `${rows}x${cols}@${layout.cellSize}`;
+  let chrome = chromes.get(key);
+  if (chrome === undefined) {
+    chrome = rasteriseChrome(layout, rows, cols);
+    chromes.set(key, chrome);
+    chrome.catch(() => chromes.delete(key));
+    if (chromes.size > MAX_CHROMES) chromes.delete(chromes.keys().next().value as string);
+  }
+  return chrome;
+}
+
+async function rasteriseChrome(layout: MazeLayout, rows: number, cols: number): Promise<MazeChrome> {
+  const { width, height, left, top, cellSize: size } = layout;
+  // The ruler alone: the grid drawn over it hides whatever of the ruler reaches into its area.
+  const emptyMaze: Maze = { grid: [], rows, cols, start: { row: 0, col: 0 }, goal: { row: 0, col: 0 } };
+  const ruler = `${svgOpen(width, height)}<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>${rulerPaths(emptyMaze, layout)}</svg>`;
+  const centre = { x: size / 2, y: size / 2 };
+  const floorTile = `<rect x="0" y="0" width="${size}" height="${size}" fill="${MAZE_COLOURS.floor}"/>`;
+  const tile = (body: string): string => `${svgOpen(size, size)}${floorTile}${body}</svg>`;
+  const [frame, onFloor, onGoal] = await Promise.all([
+    rasterise(ruler),
+    rasterise(tile(playerCircle(centre, size))),
+    rasterise(tile(goalSquare(0, 0, size) + playerCircle(centre, size))),
+  ]);
+  const floor = Uint8Array.from(rgbOf(MAZE_COLOURS.floor));
+  fillRect(frame, width, 3, left, top, cols * size, rows * size, floor);
+  const wall = Uint8Array.from(rgbOf(MAZE_COLOURS.wall));
+  const goal = Uint8Array.from(rgbOf(MAZE_COLOURS.goal));
+  const indexed = toIndexed([frame, wall, goal, onFloor, onGoal]);
+  const [base, wallPixel, goalPixel, floorTilePixels, goalTilePixels] = (indexed?.indexes ?? [frame, wall, goal, onFloor, onGoal]) as [
+    Uint8Array,
+    Uint8Array,
+    Uint8Array,
+    Uint8Array,
+    Uint8Array,
+  ];
+  const pixelBytes = indexed === undefined ? 3 : 1;
+  return {
+    colour: indexed === undefined ? { kind: 'rgb' } : { kind: 'indexed', palette: indexed.palette },
+    pixelBytes,
+    frame: base,
+    onFloor: floorTilePixels,
+    onGoal: goalTilePixels,
+    wall: wallPixel,
+    goal: goalPixel,
+    topBand: PngBand.compress(base, width, pixelBytes, 0, top),
+  };
+}
+
+/** One maze's background pixels and compressed bands: the ruler rows, then one band per row of squares. */
+interface MazeFrames {
+  readonly chrome: MazeChrome;
+  readonly background: Uint8Array;
+  readonly bands: readonly PngBand[];
+  /** The band of a row of squares with the player on one of them, by `row * cols + col`. */
+  readonly playerBands: Map<number, PngBand>;
 }
 
 /**
- * Renders one maze at one square size, frame after frame. The background (ruler, floor, walls, goal) is
- * rasterised from {@link mazeSvg} once; each frame pastes the player's square, itself rasterised
- * once from the same SVG elements, onto it. The pixels equal those of rasterising
- * `mazeSvg(maze, player, cellSize)` whole (the player's circle stays inside its square). The PNG
- * is indexed colour when the image has at most 256 colours (RGB otherwise), written by
- * `core/png-encode.ts`, which recompresses only the rows the player covers; the same maze, player
- * and size always give the same bytes, on any machine.
+ * Renders one maze at one square size, frame after frame, without rasterising per frame: the
+ * ruler and the player's square come from sharp once per size (see {@link mazeSvg} for the
+ * picture), walls, floor and goal are filled in memory, and each frame pastes the player's square
+ * in. The pixels equal those of rasterising `mazeSvg(maze, player, cellSize)` whole. The PNG is a
+ * stack of bands (the ruler rows, then one per row of squares) written by `core/png-encode.ts`:
+ * each band is compressed once and a frame recompresses only the row the player stands in, the
+ * first time it stands there. The same maze, player and size always give the same bytes, on any
+ * machine.
  */
 export class MazeRenderer {
   readonly maze: Maze;
   readonly cellSize: number;
   /** Where the grid and the ruler sit in the image. */
   readonly layout: MazeLayout;
-  private layers: Promise<MazeLayers> | undefined;
+  private frames: Promise<MazeFrames> | undefined;
 
   constructor(maze: Maze, cellSize: number) {
     this.maze = maze;
@@ -145,48 +219,95 @@ export class MazeRenderer {
 
   /** The image with the player on `player`, as PNG bytes. */
   async png(player: Cell): Promise<Buffer> {
-    const { encoder, frame, background, onFloor, onGoal, pixelBytes } = await this.rasterise();
-    const size = this.cellSize;
-    const { width, left, top } = this.layout;
-    const tile = sameCell(player, this.maze.goal) ? onGoal : onFloor;
-    const rowBytes = size * pixelBytes;
-    const firstRow = top + player.row * size;
-    for (let y = 0; y < size; y += 1) {
-      const target = ((firstRow + y) * width + left + player.col * size) * pixelBytes;
-      frame.set(tile.subarray(y * rowBytes, (y + 1) * rowBytes), target);
-    }
-    const png = encoder.encode(frame, firstRow, firstRow + size);
-    const start = firstRow * width * pixelBytes;
-    frame.set(background.subarray(start, start + size * width * pixelBytes), start);
-    return png;
+    const frames = await this.prepare();
+    const bands = frames.bands.slice();
+    bands[player.row + 1] = this.playerBand(frames, player);
+    return assemblePng(this.layout.width, this.layout.height, frames.chrome.colour, bands);
   }
 
-  private rasterise(): Promise<MazeLayers> {
-    if (this.layers === undefined) {
-      const size = this.cellSize;
-      const centre = { x: size / 2, y: size / 2 };
-      const floor = `<rect x="0" y="0" width="${size}" height="${size}" fill="${MAZE_COLOURS.floor}"/>`;
-      const tile = (body: string): string => `${svgOpen(size, size)}${floor}${body}</svg>`;
-      this.layers = Promise.all([
-        rasterise(mazeSvg(this.maze, undefined, size)),
-        rasterise(tile(playerCircle(centre, size))),
-        rasterise(tile(goalSquare(0, 0, size) + playerCircle(centre, size))),
-      ]).then(([background, onFloor, onGoal]) => {
-        const { width, height } = this.layout;
-        const indexed = toIndexed([background, onFloor, onGoal]);
-        const [base, floorTile, goalTile] = (indexed?.indexes ?? [background, onFloor, onGoal]) as [Uint8Array, Uint8Array, Uint8Array];
-        const colour = indexed === undefined ? ({ kind: 'rgb' } as const) : ({ kind: 'indexed', palette: indexed.palette } as const);
-        return {
-          encoder: new PngBase(width, height, colour, base),
-          frame: Uint8Array.from(base),
-          background: base,
-          onFloor: floorTile,
-          onGoal: goalTile,
-          pixelBytes: indexed === undefined ? 3 : 1,
-        };
-      });
+  /**
+   * The image with the player on `player` and a route drawn through the centres of `points` in
+   * `style` (see `draw.ts`), as PNG bytes. Only the bands the route crosses are compressed anew.
+   */
+  async drawnPng(player: Cell, points: readonly Cell[], style: RouteStyle): Promise<Buffer> {
+    const frames = await this.prepare();
+    const { chrome } = frames;
+    const { width, height, top, cellSize: size } = this.layout;
+    const centres = points.map((point) => cellCentre(point, this.layout));
+    if (chrome.colour.kind === 'indexed') {
+      // Small squares: the drawn frame gets its own palette, or RGB when it has too many colours.
+      const rgb = expandIndexes(this.playerFrame(frames, player, 0, height), chrome.colour.palette);
+      drawRoute({ data: rgb, width, top: 0, rows: height }, centres, style);
+      const indexed = toIndexed([rgb]);
+      return indexed === undefined
+        ? encodePngPixels(width, height, { kind: 'rgb' }, rgb)
+        : encodePngPixels(width, height, { kind: 'indexed', palette: indexed.palette }, indexed.indexes[0] as Uint8Array);
     }
-    return this.layers;
+    const reach = routeRows(centres, style);
+    const bandOf = (y: number): number => (y < top ? 0 : Math.min(this.maze.rows, Math.floor((y - top) / size) + 1));
+    const firstBand = bandOf(Math.max(0, reach.first));
+    const lastBand = bandOf(Math.min(height - 1, reach.end));
+    const bandTop = (band: number): number => (band === 0 ? 0 : top + (band - 1) * size);
+    const regionTop = bandTop(firstBand);
+    const regionRows = bandTop(lastBand + 1) - regionTop;
+    const region = this.playerFrame(frames, player, regionTop, regionRows);
+    drawRoute({ data: region, width, top: regionTop, rows: regionRows }, centres, style);
+    const bands = frames.bands.slice();
+    bands[player.row + 1] = this.playerBand(frames, player);
+    for (let band = firstBand; band <= lastBand; band += 1) {
+      bands[band] = PngBand.compress(region, width, 3, bandTop(band) - regionTop, bandTop(band + 1) - bandTop(band));
+    }
+    return assemblePng(width, height, chrome.colour, bands);
+  }
+
+  private prepare(): Promise<MazeFrames> {
+    this.frames ??= chromeFor(this.layout, this.maze.rows, this.maze.cols).then((chrome) => {
+      const { maze } = this;
+      const { width, left, top, cellSize: size } = this.layout;
+      const background = Uint8Array.from(chrome.frame);
+      const pixelBytes = chrome.pixelBytes;
+      for (const [row, line] of maze.grid.entries()) {
+        for (let col = 0; col < line.length; col += 1) {
+          if (line[col] === WALL) fillRect(background, width, pixelBytes, left + col * size, top + row * size, size, size, chrome.wall);
+        }
+      }
+      const inset = goalInset(size);
+      const goalX = left + maze.goal.col * size + inset;
+      fillRect(background, width, pixelBytes, goalX, top + maze.goal.row * size + inset, size - 2 * inset, size - 2 * inset, chrome.goal);
+      const bands = [chrome.topBand];
+      for (let row = 0; row < maze.rows; row += 1) bands.push(PngBand.compress(background, width, pixelBytes, top + row * size, size));
+      return { chrome, background, bands, playerBands: new Map() };
+    });
+    return this.frames;
+  }
+
+  /** The band of the player's row of squares, compressed the first time the player stands on its square. */
+  private playerBand(frames: MazeFrames, player: Cell): PngBand {
+    const key = player.row * this.maze.cols + player.col;
+    let band = frames.playerBands.get(key);
+    if (band === undefined) {
+      const rowTop = this.layout.top + player.row * this.cellSize;
+      const pixels = this.playerFrame(frames, player, rowTop, this.cellSize);
+      band = PngBand.compress(pixels, this.layout.width, frames.chrome.pixelBytes, 0, this.cellSize);
+      frames.playerBands.set(key, band);
+    }
+    return band;
+  }
+
+  /** Image rows `[firstRow, firstRow + rows)` of the frame with the player on `player`, in a fresh array. */
+  private playerFrame(frames: MazeFrames, player: Cell, firstRow: number, rows: number): Uint8Array {
+    const { width, left, top, cellSize: size } = this.layout;
+    const pixelBytes = frames.chrome.pixelBytes;
+    const rowBytes = width * pixelBytes;
+    const pixels = frames.background.slice(firstRow * rowBytes, (firstRow + rows) * rowBytes);
+    const tile = sameCell(player, this.maze.goal) ? frames.chrome.onGoal : frames.chrome.onFloor;
+    const tileBytes = size * pixelBytes;
+    for (let line = 0; line < size; line += 1) {
+      const y = top + player.row * size + line - firstRow;
+      if (y < 0 || y >= rows) continue;
+      pixels.set(tile.subarray(line * tileBytes, (line + 1) * tileBytes), (y * width + left + player.col * size) * pixelBytes);
+    }
+    return pixels;
   }
 }
 
@@ -195,12 +316,47 @@ export function renderMazePng(maze: Maze, player: Cell, cellSize: number): Promi
   return new MazeRenderer(maze, cellSize).png(player);
 }
 
+/** Fills a rectangle of an image `width` pixels wide with one pixel value (1 or 3 bytes). */
+function fillRect(
+  pixels: Uint8Array,
+  width: number,
+  pixelBytes: number,
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+  value: Uint8Array,
+): void {
+  if (w <= 0 || h <= 0) return;
+  const first = (y * width + x) * pixelBytes;
+  const rowBytes = w * pixelBytes;
+  for (let offset = first; offset < first + rowBytes; offset += pixelBytes) pixels.set(value, offset);
+  for (let row = 1; row < h; row += 1) pixels.copyWithin(first + row * width * pixelBytes, first, first + rowBytes);
+}
+
+/** RGB pixels of palette indexes. */
+function expandIndexes(indexes: Uint8Array, palette: Uint8Array): Uint8Array {
+  const rgb = new Uint8Array(indexes.length * 3);
+  for (let pixel = 0; pixel < indexes.length; pixel += 1) {
+    const entry = (indexes[pixel] as number) * 3;
+    rgb[pixel * 3] = palette[entry] as number;
+    rgb[pixel * 3 + 1] = palette[entry + 1] as number;
+    rgb[pixel * 3 + 2] = palette[entry + 2] as number;
+  }
+  return rgb;
+}
+
 function svgOpen(width: number, height: number): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`;
 }
 
+/** Pixels between the goal's green square and the edges of its square. */
+function goalInset(cellSize: number): number {
+  return Math.max(1, Math.round(cellSize * 0.1));
+}
+
 function goalSquare(x: number, y: number, cellSize: number): string {
-  const inset = Math.max(1, Math.round(cellSize * 0.1));
+  const inset = goalInset(cellSize);
   return (
     `<rect x="${x + inset}" y="${y + inset}" width="${cellSize - 2 * inset}" height="${cellSize - 2 * inset}"` +
     ` fill="${MAZE_COLOURS.goal}" shape-rendering="crispEdges"/>`
@@ -211,6 +367,7 @@ function playerCircle(centre: { x: number; y: number }, cellSize: number): strin
   return `<circle cx="${centre.x}" cy="${centre.y}" r="${cellSize * 0.3}" fill="${MAZE_COLOURS.player}"/>`;
 }
 
-async function rasterise(svg: string): Promise<Buffer> {
-  return sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer();
+async function rasterise(svg: string): Promise<Uint8Array> {
+  const pixels = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer();
+  return new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.length);
 }

@@ -174,7 +174,9 @@ export const spec: EnvSpec = {
       '(no wall-clock limit), so a seed gives the same level and demonstration on any machine; boards at most ' +
       `${MAX_BOARD_SIDE} x ${MAX_BOARD_SIDE} (was 30), tileSize at most ${MAX_TILE_SIZE} (was 64), turn limit ${SOKOBAN_TURNS} (was 100), ` +
       'so an episode fits a 32k-token context. Levels of a seed at the allowed sizes are unchanged. v0 encoder revision: ' +
-      "images are written by thinkgym's own PNG encoder in indexed colour, so image bytes change; pixels are unchanged.",
+      "images are written by thinkgym's own PNG encoder in indexed colour, so image bytes change; pixels are unchanged. " +
+      'v0 speed revision: each row of squares is compressed on its own, once per level and arrangement of sprites, so image ' +
+      'bytes change; pixels are unchanged.',
   },
 };
 

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { type PngColour, PngRowCache, toIndexed } from '../../core/png-encode.js';
+import { assemblePng, PngBand, type PngColour, toIndexed } from '../../core/png-encode.js';
 import { type Level, TILE_OUTSIDE, TILE_WALL } from './level.js';
 
 /** The tile sprites, one per kind of square. */
@@ -94,15 +94,7 @@ export function spriteAt(level: Level, cell: number, player: number, boxes: Read
   return goal ? 'goal' : 'floor';
 }
 
-/** The last image drawn of a level: the sprite of each square, its pixels and their row cache. */
-interface Board {
-  readonly tileSize: number;
-  readonly sprites: (Sprite | undefined)[];
-  readonly canvas: Uint8Array;
-  readonly rows: PngRowCache;
-}
-
-/** One letter per sprite, to name a row of squares in a row key. */
+/** One letter per sprite, to name a row of squares in a band key. */
 const SPRITE_LETTERS: Readonly<Record<Sprite, string>> = {
   wall: 'w',
   floor: 'f',
@@ -114,58 +106,69 @@ const SPRITE_LETTERS: Readonly<Record<Sprite, string>> = {
   outside: 'o',
 };
 
-/** The board last drawn per level: its canvas and the compressed pixel rows seen so far. */
-const boards = new WeakMap<Level, Board>();
+/** Most compressed rows of squares kept per level; past it the level's cache starts afresh. */
+const MAX_BANDS_PER_LEVEL = 2048;
+
+/** The compressed rows of squares of one level at one tile size, by the letters of their sprites. */
+interface LevelBands {
+  readonly tileSize: number;
+  readonly bands: Map<string, PngBand>;
+}
+
+/** Per level: each row of squares seen so far, compressed once (a move changes one to three rows). */
+const levelBands = new WeakMap<Level, LevelBands>();
+
+/** Reused pixels of one row of squares while it is compressed. */
+let stripScratch = new Uint8Array(0);
 
 /**
- * Draws a position as a PNG, `tileSize` pixels per square: sprites rasterised from SVG by sharp,
- * laid out on a raw canvas (palette indexes when the sprites hold at most 256 colours) and encoded
- * by `core/png-encode.ts`. The bytes depend on the position alone (same position, same bytes on any
- * machine). Each level keeps its canvas, where a move repaints only the squares that changed, and
- * its compressed pixel rows, named by the squares they cross, so a row is compressed once per level.
+ * Draws a position as a PNG, `tileSize` pixels per square: sprites rasterised from SVG by sharp
+ * once per size, laid out in memory (palette indexes when the sprites hold at most 256 colours)
+ * and encoded by `core/png-encode.ts`. Each row of squares is one PNG band, compressed the first
+ * time its sprites come up in the level and reused after, so a move costs the rows it changed.
+ * The bytes depend on the position alone: same position, same bytes on any machine.
  */
 export async function renderPng(level: Level, player: number, boxes: Iterable<number>, tileSize: number): Promise<Buffer> {
   const sheet = await sprites(tileSize);
   const boxSet = new Set(boxes);
   const goalSet = new Set(level.goals);
   const imageWidth = level.width * tileSize;
-  const imageHeight = level.height * tileSize;
-  const { pixelBytes } = sheet;
-  let board = boards.get(level);
-  if (board === undefined || board.tileSize !== tileSize) {
-    board = {
-      tileSize,
-      sprites: new Array<Sprite | undefined>(level.width * level.height).fill(undefined),
-      canvas: new Uint8Array(imageWidth * imageHeight * pixelBytes),
-      rows: new PngRowCache(imageWidth, imageHeight, sheet.colour),
-    };
-    boards.set(level, board);
+  let cache = levelBands.get(level);
+  if (cache === undefined || cache.tileSize !== tileSize || cache.bands.size > MAX_BANDS_PER_LEVEL) {
+    cache = { tileSize, bands: new Map() };
+    levelBands.set(level, cache);
   }
-  const rowBytes = tileSize * pixelBytes;
-  const names: string[] = [];
+  const rowSprites: Sprite[] = new Array<Sprite>(level.width);
+  const bands: PngBand[] = [];
   for (let row = 0; row < level.height; row += 1) {
     let name = '';
     for (let column = 0; column < level.width; column += 1) {
-      const cell = row * level.width + column;
-      const sprite = spriteAt(level, cell, player, boxSet, goalSet);
+      const sprite = spriteAt(level, row * level.width + column, player, boxSet, goalSet);
+      rowSprites[column] = sprite;
       name += SPRITE_LETTERS[sprite];
-      if (board.sprites[cell] === sprite) continue;
-      board.sprites[cell] = sprite;
-      const pixels = sheet.pixels.get(sprite);
-      if (pixels === undefined) continue;
-      for (let line = 0; line < tileSize; line += 1) {
-        const target = ((row * tileSize + line) * imageWidth + column * tileSize) * pixelBytes;
-        board.canvas.set(pixels.subarray(line * rowBytes, (line + 1) * rowBytes), target);
-      }
     }
-    names.push(name);
+    let band = cache.bands.get(name);
+    if (band === undefined) {
+      band = compressStrip(sheet, rowSprites, tileSize, imageWidth);
+      cache.bands.set(name, band);
+    }
+    bands.push(band);
   }
-  // A pixel row is named by its line in the squares it crosses and, for a square's first line, the
-  // squares above (the row above takes part in its compression).
-  const keys: string[] = [];
-  for (let row = 0; row < level.height; row += 1) {
-    keys.push(`0:${row === 0 ? '' : names[row - 1]}:${names[row]}`);
-    for (let line = 1; line < tileSize; line += 1) keys.push(`${line}:${names[row]}`);
+  return assemblePng(imageWidth, level.height * tileSize, sheet.colour, bands);
+}
+
+/** One row of squares, `tileSize` pixels tall, laid out from the sprite sheet and compressed. */
+function compressStrip(sheet: SpriteSheet, rowSprites: readonly Sprite[], tileSize: number, imageWidth: number): PngBand {
+  const { pixelBytes } = sheet;
+  const length = imageWidth * tileSize * pixelBytes;
+  if (stripScratch.length < length) stripScratch = new Uint8Array(length);
+  const strip = stripScratch;
+  const spriteRow = tileSize * pixelBytes;
+  for (const [column, sprite] of rowSprites.entries()) {
+    const pixels = sheet.pixels.get(sprite) as Uint8Array;
+    for (let line = 0; line < tileSize; line += 1) {
+      strip.set(pixels.subarray(line * spriteRow, (line + 1) * spriteRow), (line * imageWidth + column * tileSize) * pixelBytes);
+    }
   }
-  return board.rows.encode(board.canvas, keys);
+  return PngBand.compress(strip, imageWidth, pixelBytes, 0, tileSize);
 }

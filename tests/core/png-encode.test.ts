@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { encodePngPixels, PngBase, PngRowCache, toIndexed } from '../../core/png-encode.js';
+import { assemblePng, encodePngPixels, PngBand, toIndexed } from '../../core/png-encode.js';
 import { Random } from '../../core/random.js';
 
 /** Blocky pixels with noise: runs, repeated rows and stray values, like rendered images. */
@@ -52,51 +52,45 @@ describe('PNG encoder', () => {
     expect(Buffer.from(rgb).equals(decoded.data)).toBe(true);
   });
 
-  it('gives the same bytes for a frame encoded whole, over a base, or after other frames', () => {
-    const width = 120;
-    const height = 90;
-    const base = blocky(width, height, 3, 1);
-    const encoder = new PngBase(width, height, { kind: 'rgb' }, base);
-    const moving = new PngBase(width, height, { kind: 'rgb' }, base);
-    expect(encoder.png().equals(encodePngPixels(width, height, { kind: 'rgb' }, base))).toBe(true);
-    // advance() takes the rows that differ from the frame before: this band and the last one.
-    let previous: readonly [number, number] = [0, 0];
-    for (const [from, to] of [
-      [0, 10],
-      [40, 53],
-      [80, 90],
-    ] as const) {
-      const frame = Uint8Array.from(base);
-      frame.fill(200, from * width * 3 + 30, (to - 1) * width * 3 + 60);
-      const whole = encodePngPixels(width, height, { kind: 'rgb' }, frame);
-      expect(encoder.encode(frame, from, to).equals(whole)).toBe(true);
-      expect(moving.advance(frame, Math.min(from, previous[0]), Math.max(to, previous[1])).equals(whole)).toBe(true);
-      previous = [from, to];
+  it('stacks bands compressed once into PNGs that decode to the stacked pixels, whatever bit offset each band lands on', async () => {
+    const width = 53;
+    // Strips of different heights and content, so their compressed lengths end on many bit offsets.
+    const strips = [1, 2, 3, 5, 7, 4, 6, 9].map((rows, index) => ({ rows, pixels: blocky(width, rows, 3, 40 + index) }));
+    const bands = strips.map((strip) => PngBand.compress(strip.pixels, width, 3, 0, strip.rows));
+    expect(new Set(bands.map((band) => band.bits % 8)).size).toBeGreaterThan(3);
+    for (const order of [
+      [0, 1, 2, 3, 4, 5, 6, 7],
+      [7, 7, 3, 0, 0, 5],
+      [2, 6, 1, 4, 4, 4, 7],
+    ]) {
+      const height = order.reduce((sum, index) => sum + (strips[index]?.rows ?? 0), 0);
+      const pixels = Buffer.concat(order.map((index) => strips[index]?.pixels as Uint8Array));
+      const png = assemblePng(
+        width,
+        height,
+        { kind: 'rgb' },
+        order.map((index) => bands[index] as PngBand),
+      );
+      const decoded = await decode(png);
+      expect(decoded.data.equals(pixels), `order ${order.join(',')}`).toBe(true);
+      // Same pixels, same bytes, whatever was compressed before.
+      const again = order.map((index) => PngBand.compress(strips[index]?.pixels as Uint8Array, width, 3, 0, strips[index]?.rows ?? 0));
+      expect(assemblePng(width, height, { kind: 'rgb' }, again).equals(png)).toBe(true);
     }
-    expect(encoder.png().equals(encodePngPixels(width, height, { kind: 'rgb' }, base))).toBe(true);
   });
 
-  it('compresses each named row once and gives the bytes of the whole image', () => {
-    // Two kinds of stripes, 4 rows each, stacked in different orders.
+  it('compresses bands out of the middle of an image and stacks indexed bands under one palette', async () => {
     const width = 40;
-    const stripes = { a: blocky(width, 4, 1, 3), b: blocky(width, 4, 1, 4) };
-    const build = (order: string): { pixels: Uint8Array; keys: string[] } => {
-      const pixels = new Uint8Array(order.length * 4 * width);
-      const keys: string[] = [];
-      for (const [index, name] of [...order].entries()) {
-        pixels.set(stripes[name as 'a' | 'b'], index * 4 * width);
-        keys.push(`0:${order[index - 1] ?? ''}:${name}`, `1:${name}`, `2:${name}`, `3:${name}`);
-      }
-      return { pixels, keys };
-    };
-    const palette = Uint8Array.from({ length: 768 }, (_, index) => index % 256);
-    const cache = new PngRowCache(width, 12, { kind: 'indexed', palette });
-    for (const order of ['aab', 'bba', 'aba']) {
-      const { pixels, keys } = build(order);
-      expect(cache.encode(pixels, keys).equals(encodePngPixels(width, 12, { kind: 'indexed', palette }, pixels))).toBe(true);
-    }
-    // Rows named 0:"":a, 0:a:a, 0:a:b, 0:"":b, 0:b:b, 0:b:a, plus lines 1-3 of a and of b.
-    expect(cache.size).toBe(12);
+    const rgb = blocky(width, 30, 3, 11).map((value) => value & 0xc0);
+    const indexed = toIndexed([rgb]);
+    if (indexed === undefined) throw new Error('expected at most 256 colours');
+    const indexes = indexed.indexes[0] as Uint8Array;
+    const bands = [0, 4, 10, 29].map((first, index, starts) =>
+      PngBand.compress(indexes, width, 1, first, (starts[index + 1] ?? 30) - first),
+    );
+    const png = assemblePng(width, 30, { kind: 'indexed', palette: indexed.palette }, bands);
+    expect(png[25]).toBe(3);
+    expect((await decode(png)).data.equals(Buffer.from(rgb))).toBe(true);
   });
 
   it('writes a valid zlib stream and the same bytes on every machine (pinned)', () => {
@@ -115,12 +109,16 @@ describe('PNG encoder', () => {
     expect(sha256(png)).toBe('220f31719b1a96ced330fd5835077c97810e42cbda08971c2cd4823187387597');
   });
 
-  it('refuses more than 256 colours for a palette and pixel buffers of the wrong size', () => {
+  it('refuses more than 256 colours for a palette, pixel buffers of the wrong size and bands that do not fit', () => {
     const many = new Uint8Array(300 * 3).map((_, index) =>
       index % 3 === 0 ? Math.floor(index / 3) % 256 : index % 3 === 1 ? Math.floor(index / 768) : 0,
     );
     expect(toIndexed([many])).toBeUndefined();
     expect(() => encodePngPixels(4, 4, { kind: 'rgb' }, new Uint8Array(10))).toThrow(/Expected 48 pixel bytes/);
     expect(() => encodePngPixels(0, 4, { kind: 'rgb' }, new Uint8Array(0))).toThrow(/positive integers/);
+    const band = PngBand.compress(new Uint8Array(4 * 3 * 2), 4, 3, 0, 2);
+    expect(() => assemblePng(4, 3, { kind: 'rgb' }, [band])).toThrow(/cover 2 rows; the image has 3/);
+    expect(() => assemblePng(5, 2, { kind: 'rgb' }, [band])).toThrow(/4 pixels wide/);
+    expect(() => PngBand.compress(new Uint8Array(12), 4, 3, 1, 1)).toThrow(/not inside 12 pixel bytes/);
   });
 });

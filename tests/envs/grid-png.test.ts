@@ -35,10 +35,10 @@ async function firstImages(id: string): Promise<string[]> {
 
 describe('grid env images', () => {
   it('maze-v0 seed 0 gives the pinned PNG bytes', async () => {
-    expect(await firstImages('maze-v0')).toEqual(['d156096f402a47aa', '6d4ae15823819da8', '62de5213370217b4']);
+    expect(await firstImages('maze-v0')).toEqual(['1a29da3e5a334fd3', '167554b61f7b707a', '7df502a059ec99e5']);
   });
 
   it('sokoban-v0 seed 0 gives the pinned PNG bytes', async () => {
-    expect(await firstImages('sokoban-v0')).toEqual(['0c8bf85a5d950e84', 'd210454bc5234f49', 'e225e51d74151d71']);
+    expect(await firstImages('sokoban-v0')).toEqual(['550b9a4bc8e95b07', '4c6edf2310560ca4', '59e213b2cf1dae23']);
   });
 });
