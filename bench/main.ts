@@ -17,6 +17,7 @@ const BENCHES: Record<string, () => Promise<BenchRun>> = {
   queue: async () => (await import('./queue.js')).run,
   viewer: async () => (await import('./viewer.js')).run,
   video: async () => (await import('./video.js')).run,
+  startup: async () => (await import('./startup.js')).run,
 };
 
 async function main(argv: readonly string[]): Promise<void> {

@@ -43,6 +43,11 @@ function distIsCurrent() {
 async function load() {
   if (process.env.THINKGYM_SOURCES !== '1' && distIsCurrent()) return import(compiled.href);
   if (existsSync(source)) {
+    if (process.env.THINKGYM_DEBUG === '1') {
+      const why =
+        process.env.THINKGYM_SOURCES === '1' ? 'THINKGYM_SOURCES=1' : 'dist/ is missing or older than them; `npm run build` starts faster';
+      process.stderr.write(`thinkgym: running the TypeScript sources through tsx (${why}).\n`);
+    }
     const { register } = await import('tsx/esm/api');
     register();
     return import(source.href);

@@ -42,12 +42,13 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 };
 
 /**
- * Registers the built-in envs and tools, once, before a command runs (not for the usage text, so
- * `thinkgym --help` loads neither). Env modules stay lazy; the tools load sharp.
+ * Registers the built-in envs, once, before a command runs (not for the usage text, so
+ * `thinkgym --help` loads nothing more). Env modules stay lazy. The reusable tools (sharp, fonts)
+ * are registered only by `list`, the one command that shows them, and only when it has no built
+ * catalogue.
  */
 async function registerBuiltins(): Promise<void> {
   await import('../envs/index.js');
-  await import('../tools/index.js');
 }
 
 /**

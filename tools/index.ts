@@ -2,7 +2,8 @@
  * Built-in reusable tools, registered in the default registry so `thinkgym list` shows them and
  * third-party envs can find them by name: one line per tool family. Envs do not need this file;
  * they take tools from the factories directly. Importing it loads sharp (the image tools decode
- * pixels), so the light `thinkgym` entry point leaves it out; the CLI imports it.
+ * pixels), so the light `thinkgym` entry point leaves it out; `thinkgym list` imports it only when
+ * it has no catalogue collected at build time.
  */
 import { registry } from '../core/registry.js';
 import type { Tool } from '../core/tool.js';

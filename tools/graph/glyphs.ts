@@ -1,18 +1,12 @@
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import type { Font } from 'opentype.js';
+import { loadFont } from '../image/text.js';
 
-let fontPromise: Promise<Font> | undefined;
-
-/** DejaVu Sans from the `dejavu-fonts-ttf` package, parsed once; images never depend on system fonts. */
-export function dejaVuSans(): Promise<Font> {
-  fontPromise ??= (async () => {
-    const path = createRequire(import.meta.url).resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
-    const bytes = await readFile(path);
-    const opentype = (await import('opentype.js')).default;
-    return opentype.parse(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  })();
-  return fontPromise;
+/**
+ * DejaVu Sans from the `dejavu-fonts-ttf` package; images never depend on system fonts. The same
+ * parsed font the image text draws with, so a process parses it once.
+ */
+export async function dejaVuSans(): Promise<Font> {
+  return loadFont('sans');
 }
 
 /** Width of a text in pixels at `size`, glyph advances summed (no kerning). */
