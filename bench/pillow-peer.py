@@ -34,6 +34,11 @@ def zoom_in(image):
     return image.crop((300, 300, 556, 556)).resize((512, 512), Image.LANCZOS)
 
 
+def zoom_in_bicubic(image):
+    # The same zoom with BICUBIC (Keys, a = -0.5): the kernel thinkgym's zoom_in uses.
+    return image.crop((300, 300, 556, 556)).resize((512, 512), Image.BICUBIC)
+
+
 def crop(image):
     # crop 400x300.
     return image.crop((100, 200, 500, 500))
@@ -48,6 +53,7 @@ def draw_horizontal_line(image):
 
 OPERATIONS = {
     "zoom_in 256x256 x2": zoom_in,
+    "zoom_in 256x256 x2 (Pillow BICUBIC)": zoom_in_bicubic,
     "crop 400x300": crop,
     "draw_horizontal_line": draw_horizontal_line,
 }

@@ -112,7 +112,7 @@ function computeTaps(inSize: number, outSize: number, filter: Filter): Taps {
 
 function clip(value: number): number {
   const shifted = value >> PRECISION_BITS;
-  return shifted < 0 ? 0 : shifted > 255 ? 255 : shifted;
+  return shifted < 0 ? 0 : Math.min(shifted, 255);
 }
 
 /**
@@ -124,6 +124,8 @@ function resampleRows(source: Buffer, offset: number, stride: number, inBytes: n
   const rowBytes = outWidth * CHANNELS;
   const output = Buffer.allocUnsafe(rowBytes * rows);
   const { first, count, weights, size } = taps;
+  /** `repeats[x]`: how many pixels in a row, ending at `x`, are equal to it. */
+  const repeats = new Int32Array(inBytes / CHANNELS);
   for (let y = 0; y < rows; y += 1) {
     const rowStart = offset + y * stride;
     let target = y * rowBytes;
@@ -131,18 +133,32 @@ function resampleRows(source: Buffer, offset: number, stride: number, inBytes: n
       output.copyWithin(target, target - rowBytes, target);
       continue;
     }
+    for (let x = 1, index = rowStart + CHANNELS; x < repeats.length; x += 1, index += CHANNELS) {
+      const same =
+        source[index] === source[index - 3] && source[index + 1] === source[index - 2] && source[index + 2] === source[index - 1];
+      repeats[x] = same ? (repeats[x - 1] as number) + 1 : 0;
+    }
     for (let x = 0; x < outWidth; x += 1) {
+      let index = rowStart + (first[x] as number) * CHANNELS;
+      const taken = count[x] as number;
+      if ((repeats[(first[x] as number) + taken - 1] as number) >= taken - 1) {
+        // Every tap sees the same colour, and the weights sum to one: the colour itself.
+        output[target] = source[index] as number;
+        output[target + 1] = source[index + 1] as number;
+        output[target + 2] = source[index + 2] as number;
+        target += CHANNELS;
+        continue;
+      }
       let red = HALF;
       let green = HALF;
       let blue = HALF;
-      let index = rowStart + (first[x] as number) * CHANNELS;
       const weightStart = x * size;
-      const end = weightStart + (count[x] as number);
+      const end = weightStart + taken;
       for (let tap = weightStart; tap < end; tap += 1) {
         const weight = weights[tap] as number;
-        red = (red + (source[index] as number) * weight) | 0;
-        green = (green + (source[index + 1] as number) * weight) | 0;
-        blue = (blue + (source[index + 2] as number) * weight) | 0;
+        red = (red + Math.imul(source[index] as number, weight)) | 0;
+        green = (green + Math.imul(source[index + 1] as number, weight)) | 0;
+        blue = (blue + Math.imul(source[index + 2] as number, weight)) | 0;
         index += CHANNELS;
       }
       output[target] = clip(red);
@@ -157,8 +173,8 @@ function resampleRows(source: Buffer, offset: number, stride: number, inBytes: n
 /**
  * Resamples each column of `source` (`inRows` rows of `rowBytes` bytes, `stride` bytes apart from
  * `offset`) to `outHeight` rows. Each output row is one pass over its source rows (up to four at a
- * time), so a sample is loaded once per tap and stored once; when all its source rows are equal,
- * the output row is a copy of them.
+ * time), so a sample is loaded once per tap and stored once. Where the source samples agree (flat
+ * areas) the sample is copied, and where whole source rows agree the row is.
  */
 function resampleColumns(
   source: Buffer,
@@ -194,7 +210,9 @@ function resampleColumns(
     const w1 = weights[w + 1] as number;
     if (rows === 2) {
       for (let index = 0; index < rowBytes; index += 1) {
-        output[target + index] = clip(HALF + (source[a + index] as number) * w0 + (source[b + index] as number) * w1);
+        const va = source[a + index] as number;
+        const vb = source[b + index] as number;
+        output[target + index] = va === vb ? va : clip((HALF + Math.imul(va, w0) + Math.imul(vb, w1)) | 0);
       }
       continue;
     }
@@ -202,9 +220,10 @@ function resampleColumns(
     const w2 = weights[w + 2] as number;
     if (rows === 3) {
       for (let index = 0; index < rowBytes; index += 1) {
-        output[target + index] = clip(
-          HALF + (source[a + index] as number) * w0 + (source[b + index] as number) * w1 + (source[c + index] as number) * w2,
-        );
+        const va = source[a + index] as number;
+        const vb = source[b + index] as number;
+        const vc = source[c + index] as number;
+        output[target + index] = va === vb && vb === vc ? va : clip((HALF + Math.imul(va, w0) + Math.imul(vb, w1) + Math.imul(vc, w2)) | 0);
       }
       continue;
     }
@@ -212,13 +231,14 @@ function resampleColumns(
     const w3 = weights[w + 3] as number;
     if (rows === 4) {
       for (let index = 0; index < rowBytes; index += 1) {
-        output[target + index] = clip(
-          HALF +
-            (source[a + index] as number) * w0 +
-            (source[b + index] as number) * w1 +
-            (source[c + index] as number) * w2 +
-            (source[d + index] as number) * w3,
-        );
+        const va = source[a + index] as number;
+        const vb = source[b + index] as number;
+        const vc = source[c + index] as number;
+        const vd = source[d + index] as number;
+        output[target + index] =
+          va === vb && vb === vc && vc === vd
+            ? va
+            : clip((HALF + Math.imul(va, w0) + Math.imul(vb, w1) + Math.imul(vc, w2) + Math.imul(vd, w3)) | 0);
       }
       continue;
     }
@@ -227,7 +247,7 @@ function resampleColumns(
       const weight = weights[w + tap] as number;
       const rowStart = a + tap * stride;
       for (let index = 0; index < rowBytes; index += 1)
-        sums[index] = (sums[index] as number) + (source[rowStart + index] as number) * weight;
+        sums[index] = ((sums[index] as number) + Math.imul(source[rowStart + index] as number, weight)) | 0;
     }
     for (let index = 0; index < rowBytes; index += 1) output[target + index] = clip(sums[index] as number);
   }
