@@ -280,9 +280,12 @@ function fasterPeer(first: PeerResult, second: PeerResult): PeerResult {
   return { pil: first.pil, ops };
 }
 
-/** Runs the Pillow peer on `png` (written to a temporary file, removed after). */
+/**
+ * Runs the Pillow peer on `png` (written to a temporary file, removed after) with Debian's
+ * /usr/bin/python3, or the interpreter THINKGYM_PILLOW_PYTHON names.
+ */
 async function pillowPeer(png: Buffer): Promise<PeerResult> {
-  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  const python = process.env.THINKGYM_PILLOW_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
   const folder = await mkdtemp(join(tmpdir(), 'thinkgym-bench-pillow-'));
   try {
     const file = join(folder, 'chart.png');

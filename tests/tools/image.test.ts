@@ -24,6 +24,8 @@ import {
   TesseractOcr,
   toPixelBox,
 } from '../../tools/image/index.js';
+import { ZOOM_KERNEL } from '../../tools/image/pixels.js';
+import { resampleRegion } from '../../tools/image/resample.js';
 import { textToPath } from '../../tools/image/text.js';
 
 const WIDTH = 200;
@@ -97,6 +99,19 @@ describe('crop and zoom_in', () => {
     expect(await pixel(images, ref, 10, 45)).toEqual([0, 0, 0]);
     expect(await pixel(images, ref, 110, 45)).toEqual([255, 255, 255]);
     expect(resultText(result)).toContain('Zoomed in 3x');
+  });
+
+  it('zooms with the cubic kernel from the decoded pixels, the same bytes on every call', async () => {
+    const { images, context } = await makeState(await gradientPng());
+    const args = { x1: 13, y1: 7, x2: 60, y2: 40, factor: 2.5 };
+    const first = resultImage(await createZoomInTool().run(args, context));
+    const second = resultImage(await createZoomInTool({ pixels: new PixelCache({ maxBytes: 0 }) }).run(args, context));
+    expect(second.sha256).toBe(first.sha256);
+    expect(ZOOM_KERNEL).toBe('cubic');
+    const source = await decodeImage(await images.get(context.state.image.sha256));
+    const expected = resampleRegion(source, { left: 13, top: 7, width: 47, height: 33 }, 118, 83, ZOOM_KERNEL);
+    const zoomed = await decodeImage(await images.get(first.sha256));
+    expect(zoomed.data.equals(expected.data)).toBe(true);
   });
 
   it('caps very large zooms at 2048 pixels a side', async () => {

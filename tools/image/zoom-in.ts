@@ -2,7 +2,7 @@ import { image, text } from '../../core/content.js';
 import type { ImageStore } from '../../core/image-store.js';
 import { type Tool, type ToolResult, toolError } from '../../core/tool.js';
 import { boxProperties, checkBox, describeFrame, formatBox, fromPixelBox, type PixelRegion } from './frame.js';
-import { extractPng, sharedPixelCache } from './pixels.js';
+import { extractPng, sharedPixelCache, type ZOOM_KERNEL } from './pixels.js';
 import type { ImageToolOptions, ImageToolState } from './state.js';
 
 /** Arguments of `zoom_in`. */
@@ -36,8 +36,9 @@ export const MAX_ZOOM_SIDE = 2048;
 
 /**
  * `zoom_in`: returns a region of the current image (the original plus any lines drawn) enlarged
- * by `factor` (1 to 4, Lanczos resampling). The result is capped at {@link MAX_ZOOM_SIDE} pixels a
- * side. It does not change the current image, and later coordinates still refer to the original.
+ * by `factor` (1 to 4, resampled with {@link ZOOM_KERNEL}, Catmull-Rom cubic, from the cached
+ * decoded pixels). The result is capped at {@link MAX_ZOOM_SIDE} pixels a side. It does not change
+ * the current image, and later coordinates still refer to the original.
  */
 export function createZoomInTool<State extends ImageToolState>(options: ZoomInToolOptions<State> = {}): Tool<State, ZoomInArgs> {
   const frame = options.frame ?? 'pixel';
