@@ -20,6 +20,7 @@ import {
   validateManifest,
 } from './schema.js';
 import { SeedCounter } from './seed-counter.js';
+import { DigestSet } from './writer-digests.js';
 
 /** What a new dataset is about; written into its manifest and checked again on resume. */
 export interface DatasetInit {
@@ -91,7 +92,8 @@ export class DatasetWriter {
   readonly images: DirectoryImageStore;
   private readonly handle: FileHandle;
   private readonly keys = new SeedCounter();
-  private readonly imageHashes = new Set<string>();
+  /** Distinct images referenced by the episodes, in 128-bit prefixes (a run of millions stays small). */
+  private readonly imageHashes = new DigestSet();
   private manifestState: { -readonly [K in keyof Omit<DatasetManifest, 'counts'>]: Omit<DatasetManifest, 'counts'>[K] };
   private totals = { episodes: 0, successes: 0, invalidActions: 0 };
   private queue: Promise<void> = Promise.resolve();
