@@ -114,6 +114,24 @@ describe('crop and zoom_in', () => {
     expect(zoomed.data.equals(expected.data)).toBe(true);
   });
 
+  it('shrinks regions over 2048 pixels with the same kernel through libvips', async () => {
+    const wide = Buffer.alloc(2200 * 20 * 3);
+    for (let index = 0; index < wide.length; index += 1) wide[index] = (index * 7) % 251;
+    const { images, context } = await makeState(
+      await sharp(wide, { raw: { width: 2200, height: 20, channels: 3 } })
+        .png()
+        .toBuffer(),
+    );
+    const result = await createZoomInTool().run({ x1: 0, y1: 0, x2: 2200, y2: 20, factor: 1 }, context);
+    const ref = resultImage(result);
+    expect([ref.width, ref.height]).toEqual([2048, 19]);
+    const expected = await sharp(wide, { raw: { width: 2200, height: 20, channels: 3 } })
+      .resize(2048, 19, { kernel: ZOOM_KERNEL, fit: 'fill' })
+      .raw()
+      .toBuffer();
+    expect((await decodeImage(await images.get(ref.sha256))).data.equals(expected)).toBe(true);
+  });
+
   it('caps very large zooms at 2048 pixels a side', async () => {
     const { context } = await makeState(await gradientPng());
     const result = await createZoomInTool().run({ x1: 0, y1: 0, x2: 200, y2: 100, factor: 4 }, context);
