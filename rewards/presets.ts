@@ -121,16 +121,86 @@ export function agentglEfficiencyPreset(options: EfficiencyPresetOptions = {}): 
 /** {@link agentglEfficiencyPreset} with its defaults (ideal 2 calls, σ 1, weight 0.5). */
 export const AGENTGL_EFFICIENCY_PRESET: RewardPreset = agentglEfficiencyPreset();
 
+/** Settings of {@link toolBonusPreset}. */
+export interface ToolBonusPresetOptions {
+  /** Bonus per tool call (default 0.1). */
+  readonly weight?: number;
+  /** Pay the per-call bonus only when the task succeeded (default true). */
+  readonly gated?: boolean;
+  /** Weight of the quality-gated efficiency term of {@link agentglEfficiencyPreset} added on top (default 0: none). */
+  readonly efficiency?: number;
+  /** Ideal number of tool calls of the efficiency term (default 1). */
+  readonly idealCalls?: number;
+  /** σ of the efficiency term, in tool calls (default 1). */
+  readonly sigma?: number;
+}
+
+/**
+ * A per-call tool bonus, the knob of the gate ablation: `accuracy + weight·calls·[success]`, or
+ * with `gated: false` `accuracy + weight·calls` (every call paid, right answer or not: the
+ * reward-hacking shape the gated papers warn against). `efficiency > 0` adds the quality-gated
+ * Gaussian `efficiency·[success]·exp(−(calls − ideal)² / 2σ²)`, so a gated run also learns to
+ * stop calling once the answer is in reach.
+ */
+export function toolBonusPreset(options: ToolBonusPresetOptions = {}): RewardPreset {
+  const weight = options.weight ?? 0.1;
+  const gated = options.gated ?? true;
+  const efficiency = options.efficiency ?? 0;
+  const ideal = options.idealCalls ?? 1;
+  const sigma = options.sigma ?? 1;
+  if (!(sigma > 0)) throw new GymError('bad-reward-preset', `tool-bonus needs sigma > 0 (got ${sigma}).`);
+  const bonus = `${weight}·calls${gated ? '·[success]' : ''}`;
+  const extra = efficiency > 0 ? ` + ${efficiency}·[success]·exp(−(calls − ${ideal})² / (2·${sigma}²))` : '';
+  return {
+    name: 'tool-bonus',
+    description: `Per-call tool bonus (${gated ? 'gated on success' : 'ungated'}): accuracy + ${bonus}${extra}.`,
+    total: (terms, outcome) => {
+      const paid = gated && !outcome.success ? 0 : weight * outcome.toolCalls;
+      const shaped =
+        outcome.success && efficiency > 0 ? efficiency * Math.exp(-((outcome.toolCalls - ideal) ** 2) / (2 * sigma * sigma)) : 0;
+      return round((terms.accuracy ?? 0) + paid + shaped);
+    },
+  };
+}
+
 /** Every preset, by name. Add a published recipe here as one entry. */
 export const REWARD_PRESETS: ReadonlyMap<string, RewardPreset> = new Map(
-  [WEIGHTED_PRESET, VILASR_PRESET, OPHIUCHUS_PRESET, DEEPEYES_PRESET, FRAMETHINKER_PRESET, AGENTGL_EFFICIENCY_PRESET].map((preset) => [
-    preset.name,
-    preset,
-  ]),
+  [
+    WEIGHTED_PRESET,
+    VILASR_PRESET,
+    OPHIUCHUS_PRESET,
+    DEEPEYES_PRESET,
+    FRAMETHINKER_PRESET,
+    AGENTGL_EFFICIENCY_PRESET,
+    toolBonusPreset(),
+  ].map((preset) => [preset.name, preset]),
 );
 
-/** The preset called `name`, or a {@link GymError} listing the known ones. */
-export function rewardPreset(name: string): RewardPreset {
+/** Presets that take options, by name: each builds the preset from a JSON object (`--reward-options`, a recipe's `reward.options`). */
+export const REWARD_PRESET_FACTORIES: ReadonlyMap<string, (options: Readonly<Record<string, unknown>>) => RewardPreset> = new Map<
+  string,
+  (options: Readonly<Record<string, unknown>>) => RewardPreset
+>([
+  ['agentgl-efficiency', (options) => agentglEfficiencyPreset(options as EfficiencyPresetOptions)],
+  ['tool-bonus', (options) => toolBonusPreset(options as ToolBonusPresetOptions)],
+]);
+
+/**
+ * The preset called `name`, or a {@link GymError} listing the known ones. With `options`, a
+ * preset of {@link REWARD_PRESET_FACTORIES} is built with them; options given to a preset that
+ * takes none are refused.
+ */
+export function rewardPreset(name: string, options?: Readonly<Record<string, unknown>>): RewardPreset {
+  if (options !== undefined && Object.keys(options).length > 0) {
+    const factory = REWARD_PRESET_FACTORIES.get(name);
+    if (factory === undefined) {
+      throw new GymError(
+        'bad-reward-preset',
+        `Reward preset "${name}" takes no options; presets with options: ${[...REWARD_PRESET_FACTORIES.keys()].join(', ')}.`,
+      );
+    }
+    return factory(options);
+  }
   const preset = REWARD_PRESETS.get(name);
   if (preset === undefined) {
     throw new GymError(

@@ -76,13 +76,13 @@ export async function selectBackend(choice: BackendChoice = 'auto'): Promise<{ t
 
 /**
  * Runs a training step on a backend that has the gradient kernels it needs. The wasm backend has
- * no gradients for conv2d and max-pooling (`Conv2DBackpropFilter`, `MaxPoolGrad`), so under wasm
- * the update runs on the cpu backend (weights move lazily between backends) and acting stays on
- * wasm. Native backends and cpu run it where they are.
+ * no gradient kernel for conv2d filters (`Conv2DBackpropFilter`), so a network of 3×3 `conv`
+ * blocks updates on the cpu backend under wasm (weights move lazily between backends) while acting
+ * stays on wasm. `patch` networks, native backends and cpu run it where they are.
  */
-export async function onTrainingBackend<T>(tf: TensorFlow, step: () => Promise<T> | T): Promise<T> {
+export async function onTrainingBackend<T>(tf: TensorFlow, step: () => Promise<T> | T, encoder: 'patch' | 'conv' = 'conv'): Promise<T> {
   const current = tf.getBackend();
-  if (current !== 'wasm') return step();
+  if (current !== 'wasm' || encoder === 'patch') return step();
   await tf.setBackend('cpu');
   try {
     return await step();
@@ -92,8 +92,8 @@ export async function onTrainingBackend<T>(tf: TensorFlow, step: () => Promise<T
 }
 
 /** Which backend gradients run on, for the log. */
-export function trainingBackendOf(report: BackendReport): string {
-  return report.backend === 'wasm' ? 'cpu (wasm has no conv2d or max-pool gradient kernels)' : report.backend;
+export function trainingBackendOf(report: BackendReport, encoder: 'patch' | 'conv' = 'conv'): string {
+  return report.backend === 'wasm' && encoder === 'conv' ? 'cpu (wasm has no conv2d filter gradient kernel)' : report.backend;
 }
 
 /** The chain as one line for logs and `thinkgym doctor`: `wasm (node-gpu: not installed; node: not installed)`. */

@@ -9,14 +9,49 @@ export interface ModelConfig {
   readonly channels: number;
   /** Number of candidate actions (the action head's width). */
   readonly actions: number;
-  /** Filters of each conv block (3×3 conv, ReLU, 2×2 max-pool). */
+  /** Filters of each conv block. */
   readonly filters: readonly number[];
+  /**
+   * How each block convolves. `patch` (the default): a strided convolution whose kernel equals its
+   * stride (`patches[i]` squares, as in a ViT or ConvNeXt stem), built from reshape, transpose and a
+   * dense map, so every gradient runs on the wasm backend. `conv`: a 3×3 convolution, ReLU and a
+   * 2×2 max-pool; the wasm backend has no gradient kernel for conv2d filters, so updates run on cpu.
+   */
+  readonly encoder?: 'patch' | 'conv';
+  /** Side of each `patch` block's patch; `imageSize` must be divisible by their product. */
+  readonly patches?: readonly number[];
   /** Width of the dense layer after the image code is joined with the turn and previous action. */
   readonly hidden: number;
 }
 
-/** Default network: three conv blocks and one hidden layer, small enough to train on a CPU in minutes. */
-export const DEFAULT_MODEL: Omit<ModelConfig, 'actions'> = { imageSize: 48, channels: 6, filters: [16, 32, 32], hidden: 128 };
+/** Default network: two patch-convolution blocks (4×4, then 2×2) and one hidden layer, small enough to train on a CPU in minutes. */
+export const DEFAULT_MODEL: Omit<ModelConfig, 'actions'> = {
+  imageSize: 32,
+  channels: 3,
+  encoder: 'patch',
+  filters: [32, 64],
+  patches: [4, 2],
+  hidden: 128,
+};
+
+/** The encoder a config asks for: checkpoints written before `encoder` existed are 3×3 conv blocks. */
+export function encoderOf(config: Pick<ModelConfig, 'encoder'>): 'patch' | 'conv' {
+  return config.encoder ?? 'conv';
+}
+
+/** Checks that the patch sizes tile the image; returns a sentence saying what to change, or undefined. */
+export function modelProblem(config: Omit<ModelConfig, 'actions'>): string | undefined {
+  if (encoderOf(config) !== 'patch') return undefined;
+  const patches = config.patches ?? [];
+  if (patches.length !== config.filters.length) {
+    return `model.patches (${patches.length}) must give one patch size per block of model.filters (${config.filters.length}).`;
+  }
+  const product = patches.reduce((total, patch) => total * patch, 1);
+  if (!patches.every((patch) => Number.isInteger(patch) && patch >= 1) || config.imageSize % product !== 0) {
+    return `model.imageSize ${config.imageSize} must be divisible by the product of model.patches (${patches.join(' × ')} = ${product}).`;
+  }
+  return undefined;
+}
 
 /** Width of the side input: the turn as a fraction of the limit, then the previous action one-hot (plus "none"). */
 export function sideWidth(config: Pick<ModelConfig, 'actions'>): number {
@@ -31,7 +66,24 @@ export function buildModel(tf: TensorFlow, config: ModelConfig, seed = 1): Layer
   const image = tf.input({ shape: [config.imageSize, config.imageSize, config.channels], name: 'image' });
   const side = tf.input({ shape: [sideWidth(config)], name: 'side' });
   let code = image as unknown as ReturnType<typeof tf.input>;
+  let grid = config.imageSize;
+  let depth = config.channels;
   config.filters.forEach((filters, index) => {
+    const name = `conv${index + 1}`;
+    if (encoderOf(config) === 'patch') {
+      const patch = config.patches?.[index] ?? 2;
+      const cells = grid / patch;
+      // [side, side, depth] → [cells, patch, cells, patch·depth] → [cells, cells, patch, patch·depth] → one vector per patch.
+      code = tf.layers.reshape({ targetShape: [cells, patch, cells, patch * depth], name: `${name}_split` }).apply(code) as typeof code;
+      code = tf.layers.permute({ dims: [1, 3, 2, 4], name: `${name}_gather` }).apply(code) as typeof code;
+      code = tf.layers.reshape({ targetShape: [cells, cells, patch * patch * depth], name: `${name}_patches` }).apply(code) as typeof code;
+      code = tf.layers
+        .dense({ units: filters, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed: seed + index }), name })
+        .apply(code) as typeof code;
+      grid = cells;
+      depth = filters;
+      return;
+    }
     code = tf.layers
       .conv2d({
         filters,
@@ -39,7 +91,7 @@ export function buildModel(tf: TensorFlow, config: ModelConfig, seed = 1): Layer
         padding: 'same',
         activation: 'relu',
         kernelInitializer: tf.initializers.heNormal({ seed: seed + index }),
-        name: `conv${index + 1}`,
+        name,
       })
       .apply(code) as typeof code;
     code = tf.layers.maxPooling2d({ poolSize: 2, name: `pool${index + 1}` }).apply(code) as typeof code;

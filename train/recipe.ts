@@ -3,9 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GymError } from '../core/errors.js';
+import { rewardPreset } from '../rewards/presets.js';
 import { DEFAULT_REWARD_CONFIG, type RewardConfig } from '../rewards/terms.js';
 import type { ActionSpaceOptions } from './action-space.js';
-import { DEFAULT_MODEL, type ModelConfig } from './model.js';
+import { DEFAULT_MODEL, type ModelConfig, modelProblem } from './model.js';
 import type { RewardChoice } from './reward.js';
 import type { RlSettings } from './rl.js';
 
@@ -71,6 +72,7 @@ const DEFAULT_RL: RlRecipe = {
   advantage: 'grpo',
   klWeight: 0,
   entropyWeight: 0.01,
+  aggregation: 'episode',
 };
 
 /** The folder of the shipped recipes. */
@@ -108,6 +110,8 @@ export function parseRecipe(raw: unknown, where = 'recipe'): Recipe {
   const name = stringField(value, 'name', where);
   const env = stringField(value, 'env', where);
   const model = { ...DEFAULT_MODEL, ...asRecord(value.model ?? {}, `${where}: model`) } as Omit<ModelConfig, 'actions'>;
+  const problem = modelProblem(model);
+  if (problem !== undefined) throw new GymError('bad-recipe', `${where}: ${problem}`);
   const sft = value.sft === undefined ? undefined : ({ ...DEFAULT_SFT, ...asRecord(value.sft, `${where}: sft`) } as SftRecipe);
   const rl = value.rl === undefined ? undefined : ({ ...DEFAULT_RL, ...asRecord(value.rl, `${where}: rl`) } as RlRecipe);
   const rewardValue = asRecord(value.reward ?? {}, `${where}: reward`);
@@ -123,6 +127,7 @@ export function parseRecipe(raw: unknown, where = 'recipe'): Recipe {
             ...(asRecord(rewardValue.weights ?? {}, `${where}: reward.weights`) as Partial<RewardConfig>),
           },
         };
+  if ('preset' in reward) rewardPreset(reward.preset, reward.options);
   const recipe: Recipe = {
     name,
     description: typeof value.description === 'string' ? value.description : '',

@@ -1,13 +1,16 @@
 import type { InvalidReason } from '../core/env.js';
-import { agentglEfficiencyPreset, computePresetRewards, type EfficiencyPresetOptions } from '../rewards/presets.js';
+import { computePresetRewards, rewardPreset } from '../rewards/presets.js';
 import type { EpisodeOutcome, RewardConfig } from '../rewards/terms.js';
 import type { EpisodeRecord } from '../trajectories/record.js';
 
 /**
- * The reward an RL run optimises: a weight config, or a named preset (`rewards/presets.ts`); the
- * `agentgl-efficiency` preset also takes its ideal number of calls, σ and weight.
+ * The reward an RL run optimises: a weight config, or a named preset (`rewards/presets.ts`) with
+ * options for the presets that take them (`agentgl-efficiency`: ideal calls, σ, weight;
+ * `tool-bonus`: weight, gated, efficiency…).
  */
-export type RewardChoice = { readonly config: RewardConfig } | { readonly preset: string; readonly options?: EfficiencyPresetOptions };
+export type RewardChoice =
+  | { readonly config: RewardConfig }
+  | { readonly preset: string; readonly options?: Readonly<Record<string, unknown>> };
 
 /** The options `runEpisode` needs to compute the choice's total (a preset by name, or the weights). */
 export function episodeRewardOptions(choice: RewardChoice): { rewards: RewardConfig } | { rewardPreset: string } {
@@ -17,8 +20,7 @@ export function episodeRewardOptions(choice: RewardChoice): { rewards: RewardCon
 /** The scalar reward of a played episode under the choice (its `totalReward`, or the configured preset's total). */
 export function episodeReward(record: EpisodeRecord, choice: RewardChoice, maxTurns: number): number {
   if (!('preset' in choice) || choice.options === undefined) return record.totalReward;
-  if (choice.preset !== 'agentgl-efficiency') return record.totalReward;
-  return computePresetRewards(episodeOutcome(record, maxTurns), agentglEfficiencyPreset(choice.options)).total;
+  return computePresetRewards(episodeOutcome(record, maxTurns), rewardPreset(choice.preset, choice.options)).total;
 }
 
 /** The facts the reward terms are computed from, read back from a record. */

@@ -7,7 +7,7 @@ import { groupAdvantages } from '../rewards/grpo.js';
 import type { EpisodeRecord } from '../trajectories/record.js';
 import { onTrainingBackend, type TensorFlow } from './backend.js';
 import type { CheckpointMeta } from './checkpoint.js';
-import { featureTensors, type StepFeatures } from './model.js';
+import { encoderOf, featureTensors, type StepFeatures } from './model.js';
 import { type ActedStep, TfjsPolicy } from './policy.js';
 import { episodeReward, episodeRewardOptions, type RewardChoice } from './reward.js';
 
@@ -31,6 +31,12 @@ export interface RlSettings {
   readonly klWeight: number;
   /** Weight of the entropy bonus. */
   readonly entropyWeight: number;
+  /**
+   * How the loss averages over actions: `episode` (the default, as in GRPO) weighs each action by
+   * one over its episode's length, so every episode counts once however many turns it took;
+   * `step` (DAPO's token-level mean) weighs every action alike, so long failed episodes dominate.
+   */
+  readonly aggregation?: 'episode' | 'step';
 }
 
 /** What one iteration did. */
@@ -50,6 +56,8 @@ export interface IterationStats {
 
 interface TrainingStep extends ActedStep {
   readonly advantage: number;
+  /** The action's share in the loss (see {@link RlSettings.aggregation}). */
+  readonly weight: number;
 }
 
 /**
@@ -57,8 +65,9 @@ interface TrainingStep extends ActedStep {
  * through the real episode loop (text out, parser, env), each episode is scored by the reward
  * config or preset, and advantages are formed within each seed's group by `rewards/grpo.ts`
  * (GRPO or Dr. GRPO). Every action of an episode carries its episode's advantage; the loss is
- * the clipped policy-ratio objective averaged over all actions, minus an entropy bonus, plus an
- * optional KL penalty (k3 estimator) to the reference policy.
+ * the clipped policy-ratio objective averaged over the actions (each episode counting once, or each
+ * action, per `aggregation`), minus an entropy bonus, plus an optional KL penalty (k3 estimator)
+ * to the reference policy.
  */
 export async function rlIteration(
   tf: TensorFlow,
@@ -103,13 +112,16 @@ export async function rlIteration(
       records.push(member.record);
       const advantage = advantages[index] ?? 0;
       if (advantage === 0 && settings.klWeight === 0) return;
-      for (const step of member.acted) steps.push({ ...step, advantage });
+      const weight = settings.aggregation === 'step' ? 1 : 1 / Math.max(1, member.acted.length);
+      for (const step of member.acted) steps.push({ ...step, advantage, weight });
     });
   }
   const rolloutMs = performance.now() - rolloutStart;
   const updateStart = performance.now();
   const loss =
-    steps.length === 0 ? 0 : await onTrainingBackend(tf, () => update(tf, model, reference, optimizer, meta, steps, settings, salt));
+    steps.length === 0
+      ? 0
+      : await onTrainingBackend(tf, () => update(tf, model, reference, optimizer, meta, steps, settings, salt), encoderOf(meta.model));
   const solved = records.filter((record) => record.success);
   return {
     episodes: records.length,
@@ -153,6 +165,8 @@ async function update(
       );
       const oldLogProb = tf.tensor1d(batch.map((step) => step.logProb));
       const advantage = tf.tensor1d(batch.map((step) => step.advantage));
+      const totalWeight = batch.reduce((sum, step) => sum + step.weight, 0);
+      const weights = tf.tensor1d(batch.map((step) => step.weight / totalWeight));
       const referenceLogProb =
         reference === undefined || settings.klWeight === 0
           ? undefined
@@ -164,22 +178,22 @@ async function update(
         const ratio = tf.exp(tf.sub(logProb, oldLogProb));
         const clipped = tf.clipByValue(ratio, 1 - settings.clip, 1 + settings.clip);
         const surrogate = tf.minimum(tf.mul(ratio, advantage), tf.mul(clipped, advantage));
-        let loss = tf.neg(tf.mean(surrogate));
+        let loss = tf.neg(tf.sum(tf.mul(surrogate, weights)));
         if (settings.entropyWeight > 0) {
           const entropy = tf.neg(tf.sum(tf.mul(tf.exp(logProbs), logProbs), 1));
-          loss = tf.sub(loss, tf.mul(settings.entropyWeight, tf.mean(entropy)));
+          loss = tf.sub(loss, tf.mul(settings.entropyWeight, tf.sum(tf.mul(entropy, weights))));
         }
         if (referenceLogProb !== undefined) {
           const delta = tf.sub(referenceLogProb, logProb);
           const k3 = tf.sub(tf.sub(tf.exp(delta), delta), 1);
-          loss = tf.add(loss, tf.mul(settings.klWeight, tf.mean(k3)));
+          loss = tf.add(loss, tf.mul(settings.klWeight, tf.sum(tf.mul(k3, weights))));
         }
         return loss as never;
       }, true);
       lossSum += (cost?.dataSync()[0] as number) ?? 0;
       batches += 1;
       cost?.dispose();
-      tf.dispose([images, side, mask, oldLogProb, advantage, ...(referenceLogProb === undefined ? [] : [referenceLogProb])]);
+      tf.dispose([images, side, mask, oldLogProb, advantage, weights, ...(referenceLogProb === undefined ? [] : [referenceLogProb])]);
     }
   }
   return lossSum / Math.max(1, batches);

@@ -12,8 +12,9 @@ import { type CheckpointMeta, loadCheckpoint, saveCheckpoint } from './checkpoin
 import { renderCurves } from './curves.js';
 import { type Evaluation, evaluatePolicy } from './evaluate.js';
 import { ClearableImageStore } from './image-store.js';
-import { buildModel, type ModelConfig } from './model.js';
+import { buildModel, encoderOf, type ModelConfig } from './model.js';
 import { ObservationEncoder } from './observe.js';
+import { loadOptimizerState, saveOptimizerState } from './optimizer-state.js';
 import { TfjsPolicy } from './policy.js';
 import type { Recipe } from './recipe.js';
 import { seedsOf } from './recipe.js';
@@ -99,7 +100,7 @@ export async function runTraining(recipe: Recipe, options: TrainOptions): Promis
   if (resuming) await trimMetrics(join(out, RUN_FILES.metrics), state.rlIteration);
 
   const { tf, report } = await selectBackend(options.backend ?? 'auto');
-  await log(`backend: ${describeBackend(report)}; gradients on ${trainingBackendOf(report)}`);
+  await log(`backend: ${describeBackend(report)}; gradients on ${trainingBackendOf(report, encoderOf(recipe.model))}`);
   const images = new ClearableImageStore();
   const envOptions = { images, options: recipe.envOptions, ...(recipe.maxTurns === undefined ? {} : { maxTurns: recipe.maxTurns }) };
   const env = await makeEnv(recipe.env, envOptions);
@@ -166,16 +167,19 @@ export async function runTraining(recipe: Recipe, options: TrainOptions): Promis
     );
     if (demos.examples.length === 0) throw new GymError('no-demonstrations', `No usable demonstration turns in ${dataset}.`);
     const sftStart = performance.now();
-    await onTrainingBackend(tf, () =>
-      trainSft(tf, model, modelConfig, demos.examples, {
-        ...sftRecipe,
-        seed: recipe.seed,
-        maxTurns: env.maxTurns,
-        onEpoch: (epoch, loss, accuracy) => {
-          void metric({ kind: 'sft-epoch', epoch, loss, accuracy });
-          void log(`sft epoch ${epoch}/${sftRecipe.epochs}: loss ${loss.toFixed(4)}, accuracy ${percent(accuracy)}`);
-        },
-      }),
+    await onTrainingBackend(
+      tf,
+      () =>
+        trainSft(tf, model, modelConfig, demos.examples, {
+          ...sftRecipe,
+          seed: recipe.seed,
+          maxTurns: env.maxTurns,
+          onEpoch: (epoch, loss, accuracy) => {
+            void metric({ kind: 'sft-epoch', epoch, loss, accuracy });
+            void log(`sft epoch ${epoch}/${sftRecipe.epochs}: loss ${loss.toFixed(4)}, accuracy ${percent(accuracy)}`);
+          },
+        }),
+      encoderOf(modelConfig),
     );
     await log(`sft: ${((performance.now() - sftStart) / 1000).toFixed(1)} s`);
     await saveCheckpoint(tf, model, join(out, RUN_FILES.sftCheckpoint), meta('sft', 0));
@@ -193,6 +197,14 @@ export async function runTraining(recipe: Recipe, options: TrainOptions): Promis
     const envs: GuardedEnv[] = [env];
     while (envs.length < rl.groupSize) envs.push(await makeEnv(recipe.env, envOptions));
     const optimizer = tf.train.adam(rl.learningRate);
+    if (state.rlIteration > 0) {
+      const restored = await loadOptimizerState(tf, optimizer, join(out, RUN_FILES.rlCheckpoint));
+      await log(
+        restored === state.rlIteration
+          ? `rl: Adam state of iteration ${restored} restored`
+          : `rl: no Adam state for iteration ${state.rlIteration} (found ${restored ?? 'none'}); the moments restart`,
+      );
+    }
     const trainSeeds = seedsOf(recipe.trainSeeds);
     const bar = new IterationBar(options.progress ?? process.stderr.isTTY === true, rl.iterations);
     for (let iteration = state.rlIteration + 1; iteration <= rl.iterations; iteration += 1) {
@@ -220,6 +232,7 @@ export async function runTraining(recipe: Recipe, options: TrainOptions): Promis
       await log(iterationLine(iteration, rl.iterations, stats));
       if (iteration % rl.evalEvery === 0 || iteration === rl.iterations) state.rl = await evaluate('rl', model, iteration);
       await saveCheckpoint(tf, model, join(out, RUN_FILES.rlCheckpoint), meta('rl', iteration));
+      await saveOptimizerState(optimizer, join(out, RUN_FILES.rlCheckpoint), iteration);
       state.rlIteration = iteration;
       await saveState();
       images.clear();

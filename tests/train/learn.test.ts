@@ -26,13 +26,24 @@ const SETTINGS: RlSettings = {
 };
 
 describe('GRPO on a one-step env with a visible answer', () => {
-  it('learns to answer every held-out seed', async () => {
-    const { tf } = await selectBackend('cpu');
+  it.each([
+    { encoder: 'conv', backend: 'cpu' },
+    // Patch blocks have every gradient kernel on wasm, so the update runs there (a missing kernel throws).
+    { encoder: 'patch', backend: 'wasm' },
+  ] as const)('learns to answer every held-out seed ($encoder blocks on $backend)', async ({ encoder, backend }) => {
+    const { tf } = await selectBackend(backend);
     const images = new ClearableImageStore();
     const env = await makeEnv('visible-answer-v0', { images });
     const space = deriveActionSpace(env.tools, { answers: [...SIDES] });
     expect(space.candidates.map((candidate) => candidate.label)).toEqual(['answer(left)', 'answer(right)']);
-    const config: ModelConfig = { imageSize: 8, channels: 6, filters: [4], hidden: 16, actions: space.candidates.length };
+    const config: ModelConfig = {
+      imageSize: 8,
+      channels: 6,
+      filters: [4],
+      hidden: 16,
+      actions: space.candidates.length,
+      ...(encoder === 'patch' ? { encoder, patches: [4] } : {}),
+    };
     const meta: CheckpointMeta = {
       env: 'visible-answer-v0',
       envOptions: {},
@@ -62,6 +73,7 @@ describe('GRPO on a one-step env with a visible answer', () => {
     expect(after.successRate).toBe(1);
     expect(before.successRate).toBeGreaterThan(0.2);
     expect(before.successRate).toBeLessThan(0.8);
+    expect(tf.getBackend()).toBe(backend);
     optimizer.dispose();
   });
 });
