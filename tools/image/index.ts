@@ -33,6 +33,7 @@ export * from './locate.js';
 export * from './measure.js';
 export * from './ocr.js';
 export * from './pixels.js';
+export * from './resample.js';
 export * from './samples.js';
 export * from './scene.js';
 export * from './state.js';
