@@ -1,9 +1,14 @@
 /**
  * Region resampling of 8-bit RGB pixels in plain TypeScript: a two-pass separable convolution
- * (rows, then columns) with the weights of each output pixel computed once per call and held as
- * fixed-point integers, the same scheme as Pillow's `resize`. Every sum is an exact integer, so the
- * same pixels give the same bytes on any machine; no native library or thread pool takes part,
- * which makes a zoom cheaper than a sharp pipeline's fixed cost plus libvips' affine resampler.
+ * (rows, then columns) with the weights of each output pixel computed once per call and rounded
+ * to fixed-point integers, the same scheme as Pillow's `resize` (results within one level of it).
+ * Linear and cubic weights come from plain IEEE arithmetic and every sum is an exact integer, so
+ * the same pixels give the same bytes on any machine and Node version.
+ *
+ * Spans where every tap sees one colour, and rows equal to the row before, are copied rather than
+ * computed. On charts and drawings, which are mostly such spans, an enlargement costs less than
+ * libvips' (sharp's) affine one; on photographic content it costs more CPU (measured on noise:
+ * about 1.4x, some 300 ms for a 2000x2000 view against 200 ms).
  */
 import type { PixelRegion } from './frame.js';
 import type { RawImage } from './pixels.js';
