@@ -67,8 +67,11 @@ function median(values: readonly number[]): number {
 /**
  * Image tools on a 1024x1024 chart: milliseconds per call through the cached path (decoded pixels
  * kept per image sha256) against a plain path that decodes the PNG on every call, measured side
- * by side in the same run; the tools and the PNG encoding are otherwise identical. Also the chart
- * render time (layout + rasterisation) and its layout-only share.
+ * by side in the same run; the tools and the PNG encoding are otherwise identical. Then the same
+ * operations in the Pillow peer (bench/pillow-peer.py), each row with its goal marked met or
+ * missed (or saying the peer was skipped), the zoom against Pillow's same cubic kernel, and each
+ * resampling kernel's time against libvips' enlargement. Also the chart render time (layout +
+ * rasterisation) and its layout-only share.
  */
 export const run: BenchRun = async () => {
   const options = { ...DEFAULT_GENERATION, minWidth: SIZE, maxWidth: SIZE, minHeight: SIZE, maxHeight: SIZE };
