@@ -52,8 +52,9 @@ export function encodePng(raw: RawImage): Promise<Buffer> {
 
 /**
  * PNG encoding of the views the tools return (zoomed and cropped regions): lossless and
- * deterministic like {@link PNG_OPTIONS}, at zlib level 3, which on chart views costs about half
- * of level 6 for files about a tenth larger. Views are looked at once, not kept as datasets' images.
+ * deterministic like {@link PNG_OPTIONS}, at zlib level 3. On zooms and crops of 12 charts it took
+ * about 70% of level 6's time, for files about 7% larger (9.4 KB against 8.8 KB). Views are looked
+ * at once; the images envs keep (charts, drawn lines) stay at level 6.
  */
 export const VIEW_PNG_OPTIONS = { compressionLevel: 3, palette: false, adaptiveFiltering: false } as const;
 
