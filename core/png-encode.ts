@@ -11,95 +11,39 @@
  * much as the strips that are new.
  */
 import * as zlib from 'node:zlib';
+import { adlerPatch, adlerSums, type DeflatedRows, deflatePatch, deflateRows, type SymbolLog } from './png-deflate.js';
 
 /** The colours of an image: 8-bit RGB, or indexes into a palette of at most 256 RGB colours. */
 export type PngColour = { readonly kind: 'rgb' } | { readonly kind: 'indexed'; readonly palette: Uint8Array };
 
 const SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
-const MAX_MATCH = 258;
 /** 1000 pixels per metre both ways (libvips' default, which sharp-encoded images carry). */
 const PHYSICAL_SIZE = Uint8Array.of(0, 0, 0x03, 0xe8, 0, 0, 0x03, 0xe8, 1);
 const ADLER_MODULUS = 65521;
 
-/** Fixed-Huffman literal/length codes, bit-reversed for LSB-first output, and their lengths. */
-const LITERAL_CODES = new Uint16Array(288);
-const LITERAL_LENGTHS = new Uint8Array(288);
-/** Per match length 3..258: its length symbol, extra bits and extra value. */
-const LENGTH_SYMBOL = new Uint16Array(MAX_MATCH + 1);
-const LENGTH_EXTRA_BITS = new Uint8Array(MAX_MATCH + 1);
-const LENGTH_EXTRA = new Uint16Array(MAX_MATCH + 1);
-/** Per distance 1..32768: the reversed 5-bit code, extra bits and extra value. */
-const DISTANCE_CODE = new Uint8Array(32769);
-const DISTANCE_EXTRA_BITS = new Uint8Array(32769);
-const DISTANCE_EXTRA = new Uint16Array(32769);
 const CRC_TABLE = new Int32Array(256);
-
-function reverse(code: number, length: number): number {
-  let result = 0;
-  for (let bit = 0; bit < length; bit += 1) result |= ((code >>> bit) & 1) << (length - 1 - bit);
-  return result;
+for (let byte = 0; byte < 256; byte += 1) {
+  let crc = byte;
+  for (let bit = 0; bit < 8; bit += 1) crc = crc & 1 ? 0xedb88320 ^ (crc >>> 1) : crc >>> 1;
+  CRC_TABLE[byte] = crc;
 }
 
-{
-  for (let symbol = 0; symbol < 288; symbol += 1) {
-    const [code, length] =
-      symbol < 144
-        ? [0x30 + symbol, 8]
-        : symbol < 256
-          ? [0x190 + symbol - 144, 9]
-          : symbol < 280
-            ? [symbol - 256, 7]
-            : [0xc0 + symbol - 280, 8];
-    LITERAL_CODES[symbol] = reverse(code, length);
-    LITERAL_LENGTHS[symbol] = length;
-  }
-  const lengthBases = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
-  const lengthBits = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
-  for (let code = 0; code < lengthBases.length; code += 1) {
-    const base = lengthBases[code] as number;
-    const end = code + 1 < lengthBases.length ? (lengthBases[code + 1] as number) : MAX_MATCH + 1;
-    for (let length = base; length < end && length <= MAX_MATCH; length += 1) {
-      LENGTH_SYMBOL[length] = 257 + code;
-      LENGTH_EXTRA_BITS[length] = lengthBits[code] as number;
-      LENGTH_EXTRA[length] = length - base;
-    }
-  }
-  let base = 1;
-  for (let code = 0; code < 30; code += 1) {
-    const bits = code < 4 ? 0 : (code >> 1) - 1;
-    for (let distance = base; distance < base + (1 << bits) && distance <= 32768; distance += 1) {
-      DISTANCE_CODE[distance] = reverse(code, 5);
-      DISTANCE_EXTRA_BITS[distance] = bits;
-      DISTANCE_EXTRA[distance] = distance - base;
-    }
-    base += 1 << bits;
-  }
-  for (let byte = 0; byte < 256; byte += 1) {
-    let crc = byte;
-    for (let bit = 0; bit < 8; bit += 1) crc = crc & 1 ? 0xedb88320 ^ (crc >>> 1) : crc >>> 1;
-    CRC_TABLE[byte] = crc;
-  }
-}
+/** Reused between calls: the rows of a band with their filter bytes. */
+let rawScratch: Uint8Array = new Uint8Array(1 << 16);
 
-/** Fixed-Huffman code of each match length 3..258 with its extra bits appended, and its bit count. */
-const LENGTH_CODE = new Uint32Array(MAX_MATCH + 1);
-const LENGTH_BITS = new Uint8Array(MAX_MATCH + 1);
-for (let length = 3; length <= MAX_MATCH; length += 1) {
-  const symbol = LENGTH_SYMBOL[length] as number;
-  const codeBits = LITERAL_LENGTHS[symbol] as number;
-  LENGTH_CODE[length] = (LITERAL_CODES[symbol] as number) | ((LENGTH_EXTRA[length] as number) << codeBits);
-  LENGTH_BITS[length] = codeBits + (LENGTH_EXTRA_BITS[length] as number);
+/** What a band keeps to be patched: its rows with filter bytes, and where its symbols start. */
+interface PatchBase {
+  readonly raw: Uint8Array;
+  readonly log: SymbolLog;
 }
-
-/** Reused between calls: the rows of a band with their filter bytes, and the bits written for it. */
-let rawScratch = new Uint8Array(1 << 16);
-let bitScratch = new Uint8Array(1 << 16);
 
 /**
  * A strip of whole rows of an image, compressed on its own: the fixed-Huffman deflate symbols of
  * its rows (filter byte 0 first, each byte a literal or a match one pixel back or one row up, the
  * first row matching nothing above it) and the Adler-32 sums of those bytes. Immutable; one band
- * can take part in any number of images of its width and colour type.
+ * can take part in any number of images of its width and colour type. A band compressed with
+ * `patchable` also keeps its bytes and symbol log, so {@link patched} compresses a copy that differs
+ * in a range of columns for about the cost of that range.
  */
 export class PngBand {
   readonly width: number;
@@ -112,53 +56,73 @@ export class PngBand {
   readonly rawLength: number;
   readonly sum1: number;
   readonly sum2: number;
+  private readonly base: PatchBase | undefined;
   /** The compressed bits shifted left by 0..7 bits, made when an image first needs them. */
-  private readonly phases: (Uint8Array | undefined)[] = [
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-  ];
+  private readonly phases: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(8).fill(undefined);
 
-  private constructor(width: number, rows: number, pixelBytes: number, bits: Uint8Array, bitCount: number, sum1: number, sum2: number) {
+  private constructor(
+    width: number,
+    rows: number,
+    pixelBytes: number,
+    deflated: DeflatedRows,
+    sums: readonly [number, number],
+    raw?: Uint8Array,
+  ) {
     this.width = width;
     this.rows = rows;
     this.pixelBytes = pixelBytes;
-    this.bits = bitCount;
+    this.bits = deflated.bitCount;
     this.rawLength = (width * pixelBytes + 1) * rows;
-    this.sum1 = sum1;
-    this.sum2 = sum2;
-    this.phases[0] = bits;
+    this.sum1 = sums[0];
+    this.sum2 = sums[1];
+    this.phases[0] = deflated.bytes;
+    this.base = raw === undefined || deflated.log === undefined ? undefined : { raw, log: deflated.log };
   }
 
   /**
    * Compresses rows `[firstRow, firstRow + rows)` of `pixels`, an image `width` pixels wide with
-   * `pixelBytes` bytes per pixel (3 for RGB, 1 for palette indexes) and no filter bytes.
+   * `pixelBytes` bytes per pixel (3 for RGB, 1 for palette indexes) and no filter bytes. With
+   * `patchable`, the band keeps what {@link patched} needs (about its uncompressed size).
    */
-  static compress(pixels: Uint8Array, width: number, pixelBytes: number, firstRow: number, rows: number): PngBand {
-    if (!Number.isInteger(width) || !Number.isInteger(rows) || width < 1 || rows < 1 || (pixelBytes !== 1 && pixelBytes !== 3)) {
-      throw new RangeError(`A PNG band needs positive integer sizes and 1 or 3 bytes per pixel, got ${width} x ${rows} x ${pixelBytes}.`);
+  static compress(pixels: Uint8Array, width: number, pixelBytes: number, firstRow: number, rows: number, patchable = false): PngBand {
+    const raw = withFilterBytes(pixels, width, pixelBytes, firstRow, rows, patchable ? undefined : rawScratch);
+    if (!patchable) rawScratch = raw;
+    const stride = width * pixelBytes + 1;
+    const deflated = deflateRows(raw, rows, pixelBytes, stride, patchable);
+    return new PngBand(width, rows, pixelBytes, deflated, adlerSums(raw, rows * stride), patchable ? raw : undefined);
+  }
+
+  /**
+   * This band with pixel columns `[fromColumn, toColumn)` replaced: band pixel `(row, fromColumn + c)`
+   * becomes pixel `(firstRow + row, firstColumn + c)` of `pixels`, an image `pixelsWidth` pixels
+   * wide in this band's pixel format. The bits equal compressing the new rows from scratch, and the
+   * result is patchable in turn. Needs a band compressed with `patchable`.
+   */
+  patched(fromColumn: number, toColumn: number, pixels: Uint8Array, pixelsWidth: number, firstRow = 0, firstColumn = 0): PngBand {
+    const { base, width, rows, pixelBytes } = this;
+    if (base === undefined) throw new RangeError('Only a band compressed with patchable = true can be patched.');
+    const from = Math.max(0, Math.floor(fromColumn));
+    const to = Math.min(width, Math.ceil(toColumn));
+    const stride = width * pixelBytes + 1;
+    const raw = base.raw.slice();
+    const old = { bytes: this.phases[0] as Uint8Array, bitCount: this.bits, log: base.log };
+    if (to <= from) return new PngBand(width, rows, pixelBytes, old, [this.sum1, this.sum2], raw);
+    const sourceFrom = firstColumn + (from - fromColumn);
+    const last = ((firstRow + rows - 1) * pixelsWidth + sourceFrom + (to - from)) * pixelBytes;
+    if (firstRow < 0 || sourceFrom < 0 || sourceFrom + (to - from) > pixelsWidth || last > pixels.length) {
+      throw new RangeError(
+        `Columns ${sourceFrom}..${sourceFrom + to - from - 1} of rows ${firstRow}..${firstRow + rows - 1} are not inside the ${pixelsWidth}-pixel-wide source.`,
+      );
     }
-    const rowBytes = width * pixelBytes;
-    if (!Number.isInteger(firstRow) || firstRow < 0 || (firstRow + rows) * rowBytes > pixels.length) {
-      throw new RangeError(`Rows ${firstRow}..${firstRow + rows - 1} of ${width}-pixel rows are not inside ${pixels.length} pixel bytes.`);
-    }
-    const stride = rowBytes + 1;
-    const length = stride * rows;
-    if (rawScratch.length < length) rawScratch = new Uint8Array(length);
-    const raw = rawScratch;
     for (let row = 0; row < rows; row += 1) {
-      raw[row * stride] = 0;
-      const from = (firstRow + row) * rowBytes;
-      raw.set(pixels.subarray(from, from + rowBytes), row * stride + 1);
+      const source = ((firstRow + row) * pixelsWidth + sourceFrom) * pixelBytes;
+      raw.set(pixels.subarray(source, source + (to - from) * pixelBytes), row * stride + 1 + from * pixelBytes);
     }
-    const { bytes, bitCount } = deflateRows(raw, length, pixelBytes, stride);
-    const [sum1, sum2] = adler(raw, length);
-    return new PngBand(width, rows, pixelBytes, bytes, bitCount, sum1, sum2);
+    const changeFrom = 1 + from * pixelBytes;
+    const changeTo = 1 + to * pixelBytes;
+    const deflated = deflatePatch(raw, rows, pixelBytes, stride, old, changeFrom, changeTo);
+    const sums = adlerPatch(raw, base.raw, rows, stride, [this.sum1, this.sum2], changeFrom, changeTo);
+    return new PngBand(width, rows, pixelBytes, deflated, sums, raw);
   }
 
   /** The compressed bits shifted left by `phase` (0..7) bits: the first byte's low bits are zero. */
@@ -180,93 +144,30 @@ export class PngBand {
   }
 }
 
-/**
- * The deflate symbols of `raw[0, length)` (rows of `stride` bytes, filter byte first): at each byte
- * the longer of a match one pixel back and a match one row up, else a literal. Matches end inside
- * the row they start in and never reach before `raw[0]`. Returns a copy of the packed bits (least significant first) and their number.
- */
-function deflateRows(raw: Uint8Array, length: number, pixelBytes: number, stride: number): { bytes: Uint8Array; bitCount: number } {
-  // A literal takes at most 9 bits, so 9/8 of the input plus slack always fits.
-  const capacity = length + (length >>> 3) + 16;
-  if (bitScratch.length < capacity) bitScratch = new Uint8Array(capacity);
-  const out = bitScratch;
-  const words = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  let written = 0;
-  let buffer = 0;
-  let count = 0;
-  const nearDistance = (DISTANCE_CODE[pixelBytes] as number) | ((DISTANCE_EXTRA[pixelBytes] as number) << 5);
-  const nearBits = 5 + (DISTANCE_EXTRA_BITS[pixelBytes] as number);
-  const upDistance = stride <= 32768 ? (DISTANCE_CODE[stride] as number) | ((DISTANCE_EXTRA[stride] as number) << 5) : 0;
-  const upBits = 5 + (stride <= 32768 ? (DISTANCE_EXTRA_BITS[stride] as number) : 0);
-  const upAllowed = stride <= 32768;
-  for (let rowStart = 0; rowStart < length; rowStart += stride) {
-    const end = rowStart + stride;
-    let position = rowStart;
-    while (position < end) {
-      const limit = Math.min(MAX_MATCH, end - position);
-      let best = 0;
-      let up = false;
-      const value = raw[position];
-      if (position >= pixelBytes && raw[position - pixelBytes] === value) {
-        best = matchLength(raw, words, position - pixelBytes, position, limit);
-      }
-      if (upAllowed && position >= stride && best < limit && raw[position - stride] === value) {
-        const run = matchLength(raw, words, position - stride, position, limit);
-        if (run > best) {
-          best = run;
-          up = true;
-        }
-      }
-      if (best >= 3) {
-        buffer |= (LENGTH_CODE[best] as number) << count;
-        count += LENGTH_BITS[best] as number;
-        while (count >= 8) {
-          out[written++] = buffer & 0xff;
-          buffer >>>= 8;
-          count -= 8;
-        }
-        buffer |= (up ? upDistance : nearDistance) << count;
-        count += up ? upBits : nearBits;
-        position += best;
-      } else {
-        buffer |= (LITERAL_CODES[value as number] as number) << count;
-        count += LITERAL_LENGTHS[value as number] as number;
-        position += 1;
-      }
-      while (count >= 8) {
-        out[written++] = buffer & 0xff;
-        buffer >>>= 8;
-        count -= 8;
-      }
-    }
+/** Rows of `pixels` with a filter byte (0) before each, in `target` when it is large enough. */
+function withFilterBytes(
+  pixels: Uint8Array,
+  width: number,
+  pixelBytes: number,
+  firstRow: number,
+  rows: number,
+  target?: Uint8Array,
+): Uint8Array {
+  if (!Number.isInteger(width) || !Number.isInteger(rows) || width < 1 || rows < 1 || (pixelBytes !== 1 && pixelBytes !== 3)) {
+    throw new RangeError(`A PNG band needs positive integer sizes and 1 or 3 bytes per pixel, got ${width} x ${rows} x ${pixelBytes}.`);
   }
-  const bitCount = written * 8 + count;
-  if (count > 0) out[written++] = buffer & 0xff;
-  return { bytes: out.slice(0, written), bitCount };
-}
-
-/** How many bytes from `position` on (at most `limit`) equal those from `from` on, four at a time while it can. */
-function matchLength(raw: Uint8Array, words: DataView, from: number, position: number, limit: number): number {
-  let length = 0;
-  while (length + 4 <= limit && words.getUint32(from + length) === words.getUint32(position + length)) length += 4;
-  while (length < limit && raw[from + length] === raw[position + length]) length += 1;
-  return length;
-}
-
-/** The Adler-32 sums (s1 without its initial 1, s2) of `bytes[0, length)`. */
-function adler(bytes: Uint8Array, length: number): [number, number] {
-  let sum1 = 0;
-  let sum2 = 0;
-  for (let block = 0; block < length; block += 4096) {
-    const end = Math.min(length, block + 4096);
-    for (let index = block; index < end; index += 1) {
-      sum1 += bytes[index] as number;
-      sum2 += sum1;
-    }
-    sum1 %= ADLER_MODULUS;
-    sum2 %= ADLER_MODULUS;
+  const rowBytes = width * pixelBytes;
+  if (!Number.isInteger(firstRow) || firstRow < 0 || (firstRow + rows) * rowBytes > pixels.length) {
+    throw new RangeError(`Rows ${firstRow}..${firstRow + rows - 1} of ${width}-pixel rows are not inside ${pixels.length} pixel bytes.`);
   }
-  return [sum1, sum2];
+  const stride = rowBytes + 1;
+  const raw = target !== undefined && target.length >= stride * rows ? target : new Uint8Array(stride * rows);
+  for (let row = 0; row < rows; row += 1) {
+    raw[row * stride] = 0;
+    const from = (firstRow + row) * rowBytes;
+    raw.set(pixels.subarray(from, from + rowBytes), row * stride + 1);
+  }
+  return raw;
 }
 
 /** Node's native CRC-32 (Node 20.15 and later); the same function as the table below, only faster. */

@@ -181,7 +181,7 @@ async function rasteriseChrome(layout: MazeLayout, rows: number, cols: number): 
     onGoal: goalTilePixels,
     wall: wallPixel,
     goal: goalPixel,
-    topBand: PngBand.compress(base, width, pixelBytes, 0, top),
+    topBand: PngBand.compress(base, width, pixelBytes, 0, top, true),
   };
 }
 
@@ -254,8 +254,23 @@ export class MazeRenderer {
     drawRoute({ data: region, width, top: regionTop, rows: regionRows }, centres, style);
     const bands = frames.bands.slice();
     bands[player.row + 1] = this.playerBand(frames, player);
+    // Each band the route crosses is patched over the columns the route reaches in its rows.
+    const spread = Math.max(style.width / 2, style.vertexRadius) + 1;
     for (let band = firstBand; band <= lastBand; band += 1) {
-      bands[band] = PngBand.compress(region, width, 3, bandTop(band) - regionTop, bandTop(band + 1) - bandTop(band));
+      const [low, high] = [bandTop(band), bandTop(band + 1)];
+      let from = Number.POSITIVE_INFINITY;
+      let to = Number.NEGATIVE_INFINITY;
+      for (let index = 0; index < centres.length; index += 1) {
+        const a = centres[index] as { x: number; y: number };
+        const b = centres[index + 1] ?? a;
+        if (Math.min(a.y, b.y) - spread >= high || Math.max(a.y, b.y) + spread <= low) continue;
+        from = Math.min(from, a.x - spread, b.x - spread);
+        to = Math.max(to, a.x + spread, b.x + spread);
+      }
+      if (from < to) {
+        const [left, right] = [Math.max(0, Math.floor(from)), Math.min(width, Math.ceil(to))];
+        bands[band] = (bands[band] as PngBand).patched(left, right, region, width, low - regionTop, left);
+      }
     }
     return assemblePng(width, height, chrome.colour, bands);
   }
@@ -275,7 +290,8 @@ export class MazeRenderer {
       const goalX = left + maze.goal.col * size + inset;
       fillRect(background, width, pixelBytes, goalX, top + maze.goal.row * size + inset, size - 2 * inset, size - 2 * inset, chrome.goal);
       const bands = [chrome.topBand];
-      for (let row = 0; row < maze.rows; row += 1) bands.push(PngBand.compress(background, width, pixelBytes, top + row * size, size));
+      for (let row = 0; row < maze.rows; row += 1)
+        bands.push(PngBand.compress(background, width, pixelBytes, top + row * size, size, true));
       return { chrome, background, bands, playerBands: new Map() };
     });
     return this.frames;
@@ -286,9 +302,9 @@ export class MazeRenderer {
     const key = player.row * this.maze.cols + player.col;
     let band = frames.playerBands.get(key);
     if (band === undefined) {
-      const rowTop = this.layout.top + player.row * this.cellSize;
-      const pixels = this.playerFrame(frames, player, rowTop, this.cellSize);
-      band = PngBand.compress(pixels, this.layout.width, frames.chrome.pixelBytes, 0, this.cellSize);
+      const tile = sameCell(player, this.maze.goal) ? frames.chrome.onGoal : frames.chrome.onFloor;
+      const column = this.layout.left + player.col * this.cellSize;
+      band = (frames.bands[player.row + 1] as PngBand).patched(column, column + this.cellSize, tile, this.cellSize);
       frames.playerBands.set(key, band);
     }
     return band;

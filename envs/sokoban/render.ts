@@ -94,81 +94,87 @@ export function spriteAt(level: Level, cell: number, player: number, boxes: Read
   return goal ? 'goal' : 'floor';
 }
 
-/** One letter per sprite, to name a row of squares in a band key. */
-const SPRITE_LETTERS: Readonly<Record<Sprite, string>> = {
-  wall: 'w',
-  floor: 'f',
-  goal: 'g',
-  box: 'b',
-  boxOnGoal: 'B',
-  player: 'p',
-  playerOnGoal: 'P',
-  outside: 'o',
-};
+/** Levels whose last frame is kept; past it the level drawn least recently goes. */
+const MAX_LEVELS = 8;
 
-/** Most compressed rows of squares kept per level; past it the level's cache starts afresh. */
-const MAX_BANDS_PER_LEVEL = 2048;
-
-/** The compressed rows of squares of one level at one tile size, by the letters of their sprites. */
-interface LevelBands {
+/** The last frame drawn of a level: the sprite of each square and each row of squares as a patchable band. */
+interface LevelFrame {
   readonly tileSize: number;
-  readonly bands: Map<string, PngBand>;
+  readonly sprites: Sprite[];
+  readonly bands: PngBand[];
 }
 
-/** Per level: each row of squares seen so far, compressed once (a move changes one to three rows). */
-const levelBands = new WeakMap<Level, LevelBands>();
-
-/** Reused pixels of one row of squares while it is compressed. */
-let stripScratch = new Uint8Array(0);
+/** The last frame per level, most recently drawn last. */
+const levelFrames = new Map<Level, LevelFrame>();
 
 /**
  * Draws a position as a PNG, `tileSize` pixels per square: sprites rasterised from SVG by sharp
  * once per size, laid out in memory (palette indexes when the sprites hold at most 256 colours)
- * and encoded by `core/png-encode.ts`. Each row of squares is one PNG band, compressed the first
- * time its sprites come up in the level and reused after, so a move costs the rows it changed.
- * The bytes depend on the position alone: same position, same bytes on any machine.
+ * and encoded by `core/png-encode.ts`. Each row of squares is one PNG band; a level keeps the
+ * bands of its last frame, and a move recompresses only the squares that changed (patching the
+ * bands of their rows). The bytes depend on the position alone: same position, same bytes on any
+ * machine, whatever was drawn before.
  */
 export async function renderPng(level: Level, player: number, boxes: Iterable<number>, tileSize: number): Promise<Buffer> {
   const sheet = await sprites(tileSize);
   const boxSet = new Set(boxes);
   const goalSet = new Set(level.goals);
-  const imageWidth = level.width * tileSize;
-  let cache = levelBands.get(level);
-  if (cache === undefined || cache.tileSize !== tileSize || cache.bands.size > MAX_BANDS_PER_LEVEL) {
-    cache = { tileSize, bands: new Map() };
-    levelBands.set(level, cache);
-  }
-  const rowSprites: Sprite[] = new Array<Sprite>(level.width);
-  const bands: PngBand[] = [];
-  for (let row = 0; row < level.height; row += 1) {
-    let name = '';
-    for (let column = 0; column < level.width; column += 1) {
-      const sprite = spriteAt(level, row * level.width + column, player, boxSet, goalSet);
-      rowSprites[column] = sprite;
-      name += SPRITE_LETTERS[sprite];
+  const { width, height } = level;
+  const now: Sprite[] = [];
+  for (let cell = 0; cell < width * height; cell += 1) now.push(spriteAt(level, cell, player, boxSet, goalSet));
+  let frame = levelFrames.get(level);
+  levelFrames.delete(level);
+  if (frame === undefined || frame.tileSize !== tileSize) {
+    const bands: PngBand[] = [];
+    for (let row = 0; row < height; row += 1) {
+      bands.push(
+        PngBand.compress(layOut(sheet, now, width, row, 0, width, tileSize), width * tileSize, sheet.pixelBytes, 0, tileSize, true),
+      );
     }
-    let band = cache.bands.get(name);
-    if (band === undefined) {
-      band = compressStrip(sheet, rowSprites, tileSize, imageWidth);
-      cache.bands.set(name, band);
+    frame = { tileSize, sprites: now, bands };
+  } else {
+    for (let row = 0; row < height; row += 1) {
+      let first = -1;
+      let last = -1;
+      for (let column = 0; column < width; column += 1) {
+        if (frame.sprites[row * width + column] === now[row * width + column]) continue;
+        if (first < 0) first = column;
+        last = column;
+      }
+      if (first < 0) continue;
+      const strip = layOut(sheet, now, width, row, first, last + 1, tileSize);
+      const band = frame.bands[row] as PngBand;
+      frame.bands[row] = band.patched(first * tileSize, (last + 1) * tileSize, strip, (last + 1 - first) * tileSize);
     }
-    bands.push(band);
+    frame = { tileSize, sprites: now, bands: frame.bands };
   }
-  return assemblePng(imageWidth, level.height * tileSize, sheet.colour, bands);
+  levelFrames.set(level, frame);
+  if (levelFrames.size > MAX_LEVELS) levelFrames.delete(levelFrames.keys().next().value as Level);
+  return assemblePng(width * tileSize, height * tileSize, sheet.colour, frame.bands);
 }
 
-/** One row of squares, `tileSize` pixels tall, laid out from the sprite sheet and compressed. */
-function compressStrip(sheet: SpriteSheet, rowSprites: readonly Sprite[], tileSize: number, imageWidth: number): PngBand {
+/** The pixels of squares `[fromColumn, toColumn)` of one row of a level `width` squares wide, `tileSize` pixel rows tall. */
+function layOut(
+  sheet: SpriteSheet,
+  squares: readonly Sprite[],
+  width: number,
+  row: number,
+  fromColumn: number,
+  toColumn: number,
+  tileSize: number,
+): Uint8Array {
   const { pixelBytes } = sheet;
-  const length = imageWidth * tileSize * pixelBytes;
-  if (stripScratch.length < length) stripScratch = new Uint8Array(length);
-  const strip = stripScratch;
+  const stripWidth = (toColumn - fromColumn) * tileSize;
+  const strip = new Uint8Array(stripWidth * tileSize * pixelBytes);
   const spriteRow = tileSize * pixelBytes;
-  for (const [column, sprite] of rowSprites.entries()) {
-    const pixels = sheet.pixels.get(sprite) as Uint8Array;
+  for (let column = fromColumn; column < toColumn; column += 1) {
+    const pixels = sheet.pixels.get(squares[row * width + column] as Sprite) as Uint8Array;
     for (let line = 0; line < tileSize; line += 1) {
-      strip.set(pixels.subarray(line * spriteRow, (line + 1) * spriteRow), (line * imageWidth + column * tileSize) * pixelBytes);
+      strip.set(
+        pixels.subarray(line * spriteRow, (line + 1) * spriteRow),
+        (line * stripWidth + (column - fromColumn) * tileSize) * pixelBytes,
+      );
     }
   }
-  return PngBand.compress(strip, imageWidth, pixelBytes, 0, tileSize);
+  return strip;
 }

@@ -93,6 +93,35 @@ describe('PNG encoder', () => {
     expect((await decode(png)).data.equals(Buffer.from(rgb))).toBe(true);
   });
 
+  it('patches columns of a band into the very bits of compressing the new rows from scratch, patch after patch', () => {
+    const random = new Random(5);
+    for (const pixelBytes of [1, 3]) {
+      const width = 90;
+      const rows = 12;
+      // Long runs (which matches span) with noise, so patches cut through matches and literals alike.
+      const pixels = blocky(width, rows, pixelBytes, 70 + pixelBytes).map((value, index) => (index % 97 < 60 ? 80 : value));
+      let band = PngBand.compress(pixels, width, pixelBytes, 0, rows, true);
+      for (let round = 0; round < 25; round += 1) {
+        const from = random.int(0, width - 1);
+        const to = Math.min(width, from + random.int(1, 30));
+        const patch = blocky(to - from, rows, pixelBytes, 200 + round).map((value) => (round % 3 === 0 ? 80 : value));
+        for (let row = 0; row < rows; row += 1) {
+          pixels.set(
+            patch.subarray(row * (to - from) * pixelBytes, (row + 1) * (to - from) * pixelBytes),
+            (row * width + from) * pixelBytes,
+          );
+        }
+        band = band.patched(from, to, patch, to - from);
+        const fresh = PngBand.compress(pixels, width, pixelBytes, 0, rows);
+        const colour = pixelBytes === 3 ? ({ kind: 'rgb' } as const) : ({ kind: 'indexed', palette: new Uint8Array(768) } as const);
+        expect(assemblePng(width, rows, colour, [band]).equals(assemblePng(width, rows, colour, [fresh])), `round ${round}`).toBe(true);
+        expect([band.sum1, band.sum2]).toEqual([fresh.sum1, fresh.sum2]);
+      }
+    }
+    const plain = PngBand.compress(new Uint8Array(12), 4, 3, 0, 1);
+    expect(() => plain.patched(0, 1, new Uint8Array(3), 1)).toThrow(/patchable/);
+  });
+
   it('writes a valid zlib stream and the same bytes on every machine (pinned)', () => {
     const png = encodePngPixels(97, 41, { kind: 'rgb' }, blocky(97, 41, 3, 97));
     const chunks: string[] = [];
