@@ -9,3 +9,4 @@ import './chart/index.js';
 import './drawing/index.js';
 import './medical/index.js';
 import './video/index.js';
+import './search/index.js';
