@@ -18,7 +18,7 @@ export interface ModelConfig {
    * 2×2 max-pool; the wasm backend has no gradient kernel for conv2d filters, so updates run on cpu.
    */
   readonly encoder?: 'patch' | 'conv';
-  /** Side of each `patch` block's patch; `imageSize` must be divisible by their product. */
+  /** Side of each `patch` block's patch; `imageSize` must be divisible by their product (default 4, then 2 for each later block). */
   readonly patches?: readonly number[];
   /** Width of the dense layer after the image code is joined with the turn and previous action. */
   readonly hidden: number;
@@ -33,6 +33,11 @@ export const DEFAULT_MODEL: Omit<ModelConfig, 'actions'> = {
   patches: [4, 2],
   hidden: 128,
 };
+
+/** Patch sizes when a config names its blocks' filters but not their patches: 4 for the first block, 2 after. */
+export function defaultPatches(blocks: number): number[] {
+  return Array.from({ length: blocks }, (_, index) => (index === 0 ? 4 : 2));
+}
 
 /** The encoder a config asks for: checkpoints written before `encoder` existed are 3×3 conv blocks. */
 export function encoderOf(config: Pick<ModelConfig, 'encoder'>): 'patch' | 'conv' {

@@ -6,7 +6,7 @@ import { GymError } from '../core/errors.js';
 import { rewardPreset } from '../rewards/presets.js';
 import { DEFAULT_REWARD_CONFIG, type RewardConfig } from '../rewards/terms.js';
 import type { ActionSpaceOptions } from './action-space.js';
-import { DEFAULT_MODEL, type ModelConfig, modelProblem } from './model.js';
+import { DEFAULT_MODEL, defaultPatches, type ModelConfig, modelProblem } from './model.js';
 import type { RewardChoice } from './reward.js';
 import type { RlSettings } from './rl.js';
 
@@ -85,10 +85,15 @@ export function recipesFolder(): string {
 
 /** Reads a recipe by shipped name (`maze-7x7`) or JSON file path, fills defaults and checks it. */
 export async function loadRecipe(nameOrFile: string): Promise<Recipe> {
+  const { raw, file } = await readRecipeJson(nameOrFile);
+  return resolveDataset(parseRecipe(raw, file), file);
+}
+
+/** The JSON of a recipe (or suite) file, by shipped name or path, and the file it came from. */
+export async function readRecipeJson(nameOrFile: string): Promise<{ raw: unknown; file: string }> {
   const file = nameOrFile.endsWith('.json') || nameOrFile.includes('/') ? resolve(nameOrFile) : join(recipesFolder(), `${nameOrFile}.json`);
-  let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
+    return { raw: JSON.parse(await readFile(file, 'utf8')), file };
   } catch (error) {
     throw new GymError(
       'bad-recipe',
@@ -96,7 +101,10 @@ export async function loadRecipe(nameOrFile: string): Promise<Recipe> {
       { cause: error },
     );
   }
-  const recipe = parseRecipe(raw, file);
+}
+
+/** A recipe whose relative `sft.dataset` is made absolute against the recipe file's folder. */
+export function resolveDataset(recipe: Recipe, file: string): Recipe {
   const dataset = recipe.sft?.dataset;
   if (recipe.sft !== undefined && dataset !== undefined && !isAbsolute(dataset)) {
     return { ...recipe, sft: { ...recipe.sft, dataset: resolve(dirname(file), dataset) } };
@@ -109,7 +117,14 @@ export function parseRecipe(raw: unknown, where = 'recipe'): Recipe {
   const value = asRecord(raw, where);
   const name = stringField(value, 'name', where);
   const env = stringField(value, 'env', where);
-  const model = { ...DEFAULT_MODEL, ...asRecord(value.model ?? {}, `${where}: model`) } as Omit<ModelConfig, 'actions'>;
+  const givenModel = asRecord(value.model ?? {}, `${where}: model`);
+  const model = {
+    ...DEFAULT_MODEL,
+    ...givenModel,
+    ...(Array.isArray(givenModel.filters) && givenModel.patches === undefined
+      ? { patches: defaultPatches(givenModel.filters.length) }
+      : {}),
+  } as Omit<ModelConfig, 'actions'>;
   const problem = modelProblem(model);
   if (problem !== undefined) throw new GymError('bad-recipe', `${where}: ${problem}`);
   const sft = value.sft === undefined ? undefined : ({ ...DEFAULT_SFT, ...asRecord(value.sft, `${where}: sft`) } as SftRecipe);

@@ -1,14 +1,17 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { GymError } from '../../core/errors.js';
 import { parseBackendChoice } from '../../train/backend.js';
-import { loadRecipe, type Recipe } from '../../train/recipe.js';
+import { parseRecipe, type Recipe, readRecipeJson, resolveDataset } from '../../train/recipe.js';
 import { RUN_FILES, runTraining } from '../../train/run.js';
+import { isSuite, parseSuite, runSuite, SUITE_FILES } from '../../train/suite.js';
 import { parseCommand } from '../args.js';
 import { EXIT } from '../errors.js';
 
 const USAGE = `Usage: thinkgym train --recipe <name|file.json> [options]
 
-  --recipe R        a shipped recipe (maze-7x7, visible-quick) or a recipe JSON file
+  --recipe R        a shipped recipe (maze-7x7, search-zoom) or a recipe JSON file; a recipe with
+                    "variants" runs each variant in <out>/<variant>/ and draws them in one picture
   --out DIR         run directory (default runs/<recipe name>): config.json, metrics.jsonl, train.log,
                     checkpoints/sft and checkpoints/rl (model.json + weights), curves.png, index.html
   --resume          continue the run in --out from its last checkpoint
@@ -40,7 +43,30 @@ export async function train(argv: readonly string[]): Promise<number> {
     return EXIT.usage;
   }
   const backend = parseBackendChoice(values.backend);
-  const recipe = await loadRecipe(values.recipe);
+  const { raw, file } = await readRecipeJson(values.recipe);
+  const progress = values.quiet !== true && process.stderr.isTTY === true;
+  if (isSuite(raw)) {
+    const suite = parseSuite(raw, file);
+    const out = values.out ?? join('runs', suite.name);
+    await runSuite(
+      { ...suite, variants: suite.variants.map((variant) => ({ ...variant, recipe: resolveDataset(variant.recipe, file) })) },
+      {
+        out,
+        resume: values.resume === true,
+        backend,
+        progress,
+        prepare: async (recipe, dir) => {
+          if (recipe.sft === undefined || recipe.sft.dataset !== undefined) return;
+          const code = await generateDemonstrations(recipe, join(dir, 'demos'));
+          if (code !== EXIT.ok)
+            throw new GymError('no-demonstrations', `Generating the demonstrations of ${recipe.name} in ${dir} failed (exit ${code}).`);
+        },
+      },
+    );
+    console.log(`${suite.name}: ${suite.variants.length} variants — ${join(out, SUITE_FILES.page)}`);
+    return EXIT.ok;
+  }
+  const recipe = resolveDataset(parseRecipe(raw, file), file);
   const out = values.out ?? join('runs', recipe.name);
   if (recipe.sft !== undefined && recipe.sft.dataset === undefined) {
     const code = await generateDemonstrations(recipe, join(out, 'demos'));
@@ -50,7 +76,7 @@ export async function train(argv: readonly string[]): Promise<number> {
     out,
     resume: values.resume === true,
     backend,
-    progress: values.quiet !== true && process.stderr.isTTY === true,
+    progress,
   });
   console.log(
     `${recipe.name}: held-out success random ${pct(summary.random.successRate)}` +
