@@ -121,7 +121,11 @@ export class PngBand {
     const changeFrom = 1 + from * pixelBytes;
     const changeTo = 1 + to * pixelBytes;
     const deflated = deflatePatch(raw, rows, pixelBytes, stride, old, changeFrom, changeTo);
-    const sums = adlerPatch(raw, base.raw, rows, stride, [this.sum1, this.sum2], changeFrom, changeTo);
+    // Past half a row, summing every byte again is cheaper than following each change.
+    const sums =
+      2 * (changeTo - changeFrom) > stride
+        ? adlerSums(raw, rows * stride)
+        : adlerPatch(raw, base.raw, rows, stride, [this.sum1, this.sum2], changeFrom, changeTo);
     return new PngBand(width, rows, pixelBytes, deflated, sums, raw);
   }
 

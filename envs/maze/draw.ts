@@ -59,42 +59,46 @@ export function routeRows(points: readonly PixelPoint[], style: RouteStyle): { f
 export function drawRoute(target: PixelRows, points: readonly PixelPoint[], style: RouteStyle): void {
   const colour = rgbOf(style.colour);
   const half = style.width / 2;
-  let low = Number.POSITIVE_INFINITY;
-  let high = Number.NEGATIVE_INFINITY;
-  for (const point of points) {
-    low = Math.min(low, point.x);
-    high = Math.max(high, point.x);
-  }
-  // The coverage of the stroke over the box that can hold it, then one blend per covered pixel.
-  const box = clip(target, low - half - 1, target.top, high + half + 1, target.top + target.rows);
-  const boxWidth = Math.max(0, box.x1 - box.x0);
-  const coverage = new Float32Array(boxWidth * target.rows);
-  const area = { box, width: boxWidth };
+  const length = target.width * target.rows;
+  if (coverageScratch.length < length) coverageScratch = new Float32Array(length);
+  // Coverage of the stroke, segment by segment (the largest wins), then one blend per covered pixel;
+  // blending clears the coverage again, so the scratch is all zero between calls.
+  const coverage = coverageScratch;
+  const boxes: Box[] = [];
   for (let index = 0; index < Math.max(1, points.length - 1); index += 1) {
     const from = points[index];
     const to = points[index + 1] ?? from;
     if (from === undefined || to === undefined) continue;
-    strokeSegment(coverage, area, target, from, to, half);
+    boxes.push(strokeSegment(coverage, target, from, to, half));
   }
-  const { data, width } = target;
-  for (let row = 0; row < target.rows; row += 1) {
-    for (let column = 0; column < boxWidth; column += 1) {
-      const amount = coverage[row * boxWidth + column] as number;
-      if (amount > 0) blend(data, (row * width + box.x0 + column) * 3, colour, amount * style.opacity);
+  const { data, width, top } = target;
+  for (const box of boxes) {
+    for (let y = box.y0; y < box.y1; y += 1) {
+      for (let x = box.x0; x < box.x1; x += 1) {
+        const index = (y - top) * width + x;
+        const amount = coverage[index] as number;
+        if (amount <= 0) continue;
+        blend(data, index * 3, colour, amount * style.opacity);
+        coverage[index] = 0;
+      }
     }
   }
   if (style.vertexRadius > 0) for (const point of points) drawDot(target, point, style.vertexRadius, colour, style.opacity);
 }
 
-/** Raises `coverage` (over the columns of `area`) to that of the capsule of radius `half` around segment `from`-`to`. */
-function strokeSegment(
-  coverage: Float32Array,
-  area: { readonly box: { readonly x0: number }; readonly width: number },
-  target: PixelRows,
-  from: PixelPoint,
-  to: PixelPoint,
-  half: number,
-): void {
+/** Whole pixels `[x0, x1) x [y0, y1)` in image coordinates. */
+interface Box {
+  readonly x0: number;
+  readonly y0: number;
+  readonly x1: number;
+  readonly y1: number;
+}
+
+/** Stroke coverage per pixel of the rows being drawn; zero outside a call. */
+let coverageScratch = new Float32Array(0);
+
+/** Raises `coverage` to that of the capsule of radius `half` around segment `from`-`to`; returns the box it covers. */
+function strokeSegment(coverage: Float32Array, target: PixelRows, from: PixelPoint, to: PixelPoint, half: number): Box {
   const dx = to.x - from.x;
   const dy = to.y - from.y;
   const lengthSquared = dx * dx + dy * dy;
@@ -107,7 +111,7 @@ function strokeSegment(
   );
   for (let y = box.y0; y < box.y1; y += 1) {
     const py = y + 0.5;
-    const rowStart = (y - target.top) * area.width - area.box.x0;
+    const rowStart = (y - target.top) * target.width;
     for (let x = box.x0; x < box.x1; x += 1) {
       const px = x + 0.5;
       let t = lengthSquared === 0 ? 0 : ((px - from.x) * dx + (py - from.y) * dy) / lengthSquared;
@@ -119,6 +123,7 @@ function strokeSegment(
       if (amount > (coverage[index] as number)) coverage[index] = amount;
     }
   }
+  return box;
 }
 
 /** Blends a filled circle of `radius` around `centre` over the pixels. */
@@ -148,7 +153,7 @@ function blend(data: Uint8Array, offset: number, colour: readonly number[], alph
 }
 
 /** The whole pixels of a box, clipped to the rows and width of `target`. */
-function clip(target: PixelRows, x0: number, y0: number, x1: number, y1: number): { x0: number; y0: number; x1: number; y1: number } {
+function clip(target: PixelRows, x0: number, y0: number, x1: number, y1: number): Box {
   return {
     x0: Math.max(0, Math.floor(x0)),
     y0: Math.max(target.top, Math.floor(y0)),

@@ -200,9 +200,9 @@ interface MazeFrames {
  * picture), walls, floor and goal are filled in memory, and each frame pastes the player's square
  * in. The pixels equal those of rasterising `mazeSvg(maze, player, cellSize)` whole. The PNG is a
  * stack of bands (the ruler rows, then one per row of squares) written by `core/png-encode.ts`:
- * each band is compressed once and a frame recompresses only the row the player stands in, the
- * first time it stands there. The same maze, player and size always give the same bytes, on any
- * machine.
+ * each band is compressed once, and the band of the player's row is patched over the player's
+ * square the first time the player stands there. The same maze, player and size always give the
+ * same bytes, on any machine.
  */
 export class MazeRenderer {
   readonly maze: Maze;
