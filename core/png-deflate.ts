@@ -265,9 +265,10 @@ export function deflateRows(raw: Uint8Array, rows: number, pixelBytes: number, s
 }
 
 /**
- * Recompresses rows whose bytes changed only in `[changeFrom, changeTo)` of every row (offsets in
- * a row, filter byte at 0): `raw` holds the new rows; `bits` and `log` are those of the old rows.
- * Gives the bits (and log) of compressing `raw` from scratch.
+ * Recompresses rows whose bytes changed only in `[changes[2r], changes[2r + 1])` of row `r`
+ * (offsets in a row, filter byte at 0; an empty range for an unchanged row): `raw` holds the new
+ * rows; `bytes`, `bitCount` and `log` are those of the old rows. Gives the bits (and, with
+ * `keepLog`, the log) of compressing `raw` from scratch.
  */
 export function deflatePatch(
   raw: Uint8Array,
@@ -275,23 +276,44 @@ export function deflatePatch(
   pixelBytes: number,
   stride: number,
   old: { readonly bytes: Uint8Array; readonly bitCount: number; readonly log: SymbolLog },
-  changeFrom: number,
-  changeTo: number,
+  changes: Int32Array,
+  keepLog = true,
 ): DeflatedRows {
   const shape = shapeOf(raw, pixelBytes, stride);
   const sink = new BitSink(old.bytes.length + 256);
   const { starts, bits, rowSymbols } = old.log;
-  const tailChanged = changeTo > stride - pixelBytes;
-  const log = new LogBuilder(rows, starts.length + 64);
+  const log = keepLog ? new LogBuilder(rows, starts.length + 64) : undefined;
   const bitAt = (symbol: number): number => (symbol < starts.length ? (bits[symbol] as number) : old.bitCount);
   for (let row = 0; row < rows; row += 1) {
     const rowStart = row * stride;
     const end = rowStart + stride;
     const first = rowSymbols[row] as number;
     const last = rowSymbols[row + 1] as number;
-    const changeStart = rowStart + changeFrom;
-    // Old symbols that saw no changed byte: a match read up to the byte after it, a literal up to two past it.
-    // Symbols starting a whole match length or more before the change cannot reach it: skip them by halving.
+    // A symbol reads its row and, for a match one row up, the row above over the same columns; a
+    // row's first pixel also looks back at the end of the row above.
+    let from = changes[2 * row] as number;
+    let to = changes[2 * row + 1] as number;
+    let tail = false;
+    if (row > 0) {
+      const above = [changes[2 * row - 2] as number, changes[2 * row - 1] as number] as const;
+      if (above[1] > above[0]) {
+        [from, to] = to > from ? [Math.min(from, above[0]), Math.max(to, above[1])] : above;
+        tail = above[1] > stride - pixelBytes;
+      }
+    }
+    if (log !== undefined) log.rowSymbols[row] = log.size;
+    if (to <= from && !tail) {
+      log?.addRange(old.log, first, last, sink.length - bitAt(first));
+      sink.copy(old.bytes, bitAt(first), bitAt(last));
+      continue;
+    }
+    if (tail) {
+      from = 0;
+      to = Math.max(to, 0);
+    }
+    const changeStart = rowStart + from;
+    // Old symbols that saw no changed byte: a match read up to the byte after it, a literal up to two
+    // past it. Symbols starting a whole match length or more before the change cannot reach it.
     let symbol = first;
     let high = last;
     while (symbol < high) {
@@ -299,37 +321,34 @@ export function deflatePatch(
       if ((starts[middle] as number) + MAX_MATCH + 3 <= changeStart) symbol = middle + 1;
       else high = middle;
     }
-    symbol = Math.max(first, symbol - 1);
-    // A row's first pixel looks back at the end of the row above: when that changed, nothing before the change is kept.
-    if (row > 0 && tailChanged) symbol = first;
-    while (symbol < last && !(row > 0 && tailChanged)) {
+    symbol = tail ? first : Math.max(first, symbol - 1);
+    while (symbol < last && !tail) {
       const start = starts[symbol] as number;
       const next = symbol + 1 < last ? (starts[symbol + 1] as number) : end;
       const reach = next - start === 1 ? start + 3 : next + 1;
       if (reach > changeStart) break;
       symbol += 1;
     }
-    log.rowSymbols[row] = log.size;
-    log.addRange(old.log, first, symbol, sink.length - bitAt(first));
+    log?.addRange(old.log, first, symbol, sink.length - bitAt(first));
     sink.copy(old.bytes, bitAt(first), bitAt(symbol));
     // Search again until a symbol starts where an old one did, past the change and its one-pixel look-back.
     let position = symbol < last ? (starts[symbol] as number) : end;
-    const settled = rowStart + changeTo + pixelBytes;
+    const settled = rowStart + to + pixelBytes;
     let oldSymbol = symbol;
     while (position < end) {
       if (position >= settled) {
         while (oldSymbol < last && (starts[oldSymbol] as number) < position) oldSymbol += 1;
         if (oldSymbol < last && starts[oldSymbol] === position) break;
       }
-      log.add(position, sink.length);
+      log?.add(position, sink.length);
       position = writeSymbol(shape, position, end, sink);
     }
     if (position < end) {
-      log.addRange(old.log, oldSymbol, last, sink.length - bitAt(oldSymbol));
+      log?.addRange(old.log, oldSymbol, last, sink.length - bitAt(oldSymbol));
       sink.copy(old.bytes, bitAt(oldSymbol), bitAt(last));
     }
   }
-  return { bytes: sink.finish(), bitCount: sink.length, log: log.finish(rows) };
+  return { bytes: sink.finish(), bitCount: sink.length, log: log?.finish(rows) };
 }
 
 /** The Adler-32 sums (s1 without its initial 1, s2) of `bytes[0, length)`. */
@@ -350,8 +369,8 @@ export function adlerSums(bytes: Uint8Array, length: number): [number, number] {
 
 /**
  * The Adler-32 sums of bytes that differ from `old` (whose sums are given) only in
- * `[changeFrom, changeTo)` of each `stride`-byte row: each changed byte moves s1 by its change and
- * s2 by its change times the number of bytes from it to the end.
+ * `[changes[2r], changes[2r + 1])` of each `stride`-byte row `r`: each changed byte moves s1 by its
+ * change and s2 by its change times the number of bytes from it to the end.
  */
 export function adlerPatch(
   raw: Uint8Array,
@@ -359,14 +378,13 @@ export function adlerPatch(
   rows: number,
   stride: number,
   sums: readonly [number, number],
-  changeFrom: number,
-  changeTo: number,
+  changes: Int32Array,
 ): [number, number] {
   const length = rows * stride;
   let sum1 = sums[0];
   let sum2 = sums[1];
   for (let row = 0; row < rows; row += 1) {
-    for (let index = row * stride + changeFrom; index < row * stride + changeTo; index += 1) {
+    for (let index = row * stride + (changes[2 * row] as number); index < row * stride + (changes[2 * row + 1] as number); index += 1) {
       const change = (raw[index] as number) - (old[index] as number);
       if (change === 0) continue;
       sum1 += change;

@@ -99,34 +99,57 @@ export class PngBand {
    * result is patchable in turn. Needs a band compressed with `patchable`.
    */
   patched(fromColumn: number, toColumn: number, pixels: Uint8Array, pixelsWidth: number, firstRow = 0, firstColumn = 0): PngBand {
+    const from = Math.max(0, Math.floor(fromColumn));
+    const to = Math.min(this.width, Math.ceil(toColumn));
+    const columns = new Int32Array(2 * this.rows);
+    for (let row = 0; row < this.rows; row += 1) columns.set([from, to], 2 * row);
+    return this.patchedRows(columns, pixels, pixelsWidth, firstRow, firstColumn + (from - fromColumn) - from);
+  }
+
+  /**
+   * This band with, in each row `r`, pixel columns `[columns[2r], columns[2r + 1])` replaced (an
+   * empty range keeps the row): band pixel `(row, x)` becomes pixel `(firstRow + row, x + shift)` of
+   * `pixels`, an image `pixelsWidth` pixels wide in this band's pixel format. As {@link patched};
+   * without `patchable` the result keeps no bytes or log (cheaper, for a band used once).
+   */
+  patchedRows(columns: Int32Array, pixels: Uint8Array, pixelsWidth: number, firstRow = 0, shift = 0, patchable = true): PngBand {
     const { base, width, rows, pixelBytes } = this;
     if (base === undefined) throw new RangeError('Only a band compressed with patchable = true can be patched.');
-    const from = Math.max(0, Math.floor(fromColumn));
-    const to = Math.min(width, Math.ceil(toColumn));
+    if (columns.length !== 2 * rows) throw new RangeError(`Expected a column range for each of ${rows} rows, got ${columns.length / 2}.`);
     const stride = width * pixelBytes + 1;
-    const raw = base.raw.slice();
+    let raw: Uint8Array;
+    if (patchable) raw = base.raw.slice();
+    else {
+      if (rawScratch.length < base.raw.length) rawScratch = new Uint8Array(base.raw.length);
+      raw = rawScratch.subarray(0, base.raw.length);
+      raw.set(base.raw);
+    }
     const old = { bytes: this.phases[0] as Uint8Array, bitCount: this.bits, log: base.log };
-    if (to <= from) return new PngBand(width, rows, pixelBytes, old, [this.sum1, this.sum2], raw);
-    const sourceFrom = firstColumn + (from - fromColumn);
-    const last = ((firstRow + rows - 1) * pixelsWidth + sourceFrom + (to - from)) * pixelBytes;
-    if (firstRow < 0 || sourceFrom < 0 || sourceFrom + (to - from) > pixelsWidth || last > pixels.length) {
-      throw new RangeError(
-        `Columns ${sourceFrom}..${sourceFrom + to - from - 1} of rows ${firstRow}..${firstRow + rows - 1} are not inside the ${pixelsWidth}-pixel-wide source.`,
-      );
-    }
+    const changes = new Int32Array(2 * rows);
+    let changed = 0;
     for (let row = 0; row < rows; row += 1) {
-      const source = ((firstRow + row) * pixelsWidth + sourceFrom) * pixelBytes;
+      const from = Math.max(0, columns[2 * row] as number);
+      const to = Math.min(width, columns[2 * row + 1] as number);
+      if (to <= from) continue;
+      const source = ((firstRow + row) * pixelsWidth + from + shift) * pixelBytes;
+      if (firstRow + row < 0 || from + shift < 0 || to + shift > pixelsWidth || source + (to - from) * pixelBytes > pixels.length) {
+        throw new RangeError(
+          `Columns ${from + shift}..${to + shift - 1} of row ${firstRow + row} are not inside the ${pixelsWidth}-pixel-wide source.`,
+        );
+      }
       raw.set(pixels.subarray(source, source + (to - from) * pixelBytes), row * stride + 1 + from * pixelBytes);
+      changes[2 * row] = 1 + from * pixelBytes;
+      changes[2 * row + 1] = 1 + to * pixelBytes;
+      changed += (to - from) * pixelBytes;
     }
-    const changeFrom = 1 + from * pixelBytes;
-    const changeTo = 1 + to * pixelBytes;
-    const deflated = deflatePatch(raw, rows, pixelBytes, stride, old, changeFrom, changeTo);
-    // Past half a row, summing every byte again is cheaper than following each change.
+    if (changed === 0) return new PngBand(width, rows, pixelBytes, old, [this.sum1, this.sum2], patchable ? raw : undefined);
+    const deflated = deflatePatch(raw, rows, pixelBytes, stride, old, changes, patchable);
+    // Past half the bytes, summing every byte again is cheaper than following each change.
     const sums =
-      2 * (changeTo - changeFrom) > stride
+      2 * changed > rows * stride
         ? adlerSums(raw, rows * stride)
-        : adlerPatch(raw, base.raw, rows, stride, [this.sum1, this.sum2], changeFrom, changeTo);
-    return new PngBand(width, rows, pixelBytes, deflated, sums, raw);
+        : adlerPatch(raw, base.raw, rows, stride, [this.sum1, this.sum2], changes);
+    return new PngBand(width, rows, pixelBytes, deflated, sums, patchable ? raw : undefined);
   }
 
   /** The compressed bits shifted left by `phase` (0..7) bits: the first byte's low bits are zero. */

@@ -254,23 +254,28 @@ export class MazeRenderer {
     drawRoute({ data: region, width, top: regionTop, rows: regionRows }, centres, style);
     const bands = frames.bands.slice();
     bands[player.row + 1] = this.playerBand(frames, player);
-    // Each band the route crosses is patched over the columns the route reaches in its rows.
+    // Each band the route crosses is patched, row by row, over the columns the route reaches there.
     const spread = Math.max(style.width / 2, style.vertexRadius) + 1;
     for (let band = firstBand; band <= lastBand; band += 1) {
       const [low, high] = [bandTop(band), bandTop(band + 1)];
-      let from = Number.POSITIVE_INFINITY;
-      let to = Number.NEGATIVE_INFINITY;
-      for (let index = 0; index < centres.length; index += 1) {
-        const a = centres[index] as { x: number; y: number };
-        const b = centres[index + 1] ?? a;
-        if (Math.min(a.y, b.y) - spread >= high || Math.max(a.y, b.y) + spread <= low) continue;
-        from = Math.min(from, a.x - spread, b.x - spread);
-        to = Math.max(to, a.x + spread, b.x + spread);
+      const columns = new Int32Array(2 * (high - low));
+      let touched = false;
+      for (let y = low; y < high; y += 1) {
+        let from = Number.POSITIVE_INFINITY;
+        let to = Number.NEGATIVE_INFINITY;
+        for (let index = 0; index < centres.length; index += 1) {
+          const a = centres[index] as { x: number; y: number };
+          const b = centres[index + 1] ?? a;
+          if (Math.min(a.y, b.y) - spread > y + 1 || Math.max(a.y, b.y) + spread < y) continue;
+          from = Math.min(from, a.x - spread, b.x - spread);
+          to = Math.max(to, a.x + spread, b.x + spread);
+        }
+        if (from >= to) continue;
+        columns[2 * (y - low)] = Math.max(0, Math.floor(from));
+        columns[2 * (y - low) + 1] = Math.min(width, Math.ceil(to));
+        touched = true;
       }
-      if (from < to) {
-        const [left, right] = [Math.max(0, Math.floor(from)), Math.min(width, Math.ceil(to))];
-        bands[band] = (bands[band] as PngBand).patched(left, right, region, width, low - regionTop, left);
-      }
+      if (touched) bands[band] = (bands[band] as PngBand).patchedRows(columns, region, width, low - regionTop, 0, false);
     }
     return assemblePng(width, height, chrome.colour, bands);
   }

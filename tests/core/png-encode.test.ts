@@ -122,6 +122,38 @@ describe('PNG encoder', () => {
     expect(() => plain.patched(0, 1, new Uint8Array(3), 1)).toThrow(/patchable/);
   });
 
+  it('patches a different range of columns in each row, rows left alone included, into the bits from scratch', () => {
+    const random = new Random(8);
+    for (const pixelBytes of [1, 3]) {
+      const width = 120;
+      const rows = 10;
+      const pixels = blocky(width, rows, pixelBytes, 90 + pixelBytes).map((value, index) => (index % 89 < 50 ? 30 : value));
+      let band = PngBand.compress(pixels, width, pixelBytes, 0, rows, true);
+      for (let round = 0; round < 30; round += 1) {
+        const next = Uint8Array.from(pixels);
+        const columns = new Int32Array(2 * rows);
+        for (let row = 0; row < rows; row += 1) {
+          if (random.int(0, 3) === 0) continue;
+          const from = random.int(0, 2) === 0 ? 0 : random.int(0, width - 1);
+          const to = random.int(0, 2) === 0 ? width : Math.min(width, from + random.int(1, 40));
+          for (let offset = (row * width + from) * pixelBytes; offset < (row * width + to) * pixelBytes; offset += 1) {
+            next[offset] = random.int(0, 3) === 0 ? random.int(0, 255) : 30;
+          }
+          columns.set([from, to], 2 * row);
+        }
+        pixels.set(next);
+        const keep = round % 2 === 0;
+        const patched = band.patchedRows(columns, pixels, width, 0, 0, keep);
+        const fresh = PngBand.compress(pixels, width, pixelBytes, 0, rows);
+        const colour = pixelBytes === 3 ? ({ kind: 'rgb' } as const) : ({ kind: 'indexed', palette: new Uint8Array(768) } as const);
+        expect(assemblePng(width, rows, colour, [patched]).equals(assemblePng(width, rows, colour, [fresh])), `round ${round}`).toBe(true);
+        expect([patched.sum1, patched.sum2]).toEqual([fresh.sum1, fresh.sum2]);
+        // A band patched without keeping its bytes cannot be patched again; the others can.
+        band = keep ? patched : PngBand.compress(pixels, width, pixelBytes, 0, rows, true);
+      }
+    }
+  });
+
   it('writes a valid zlib stream and the same bytes on every machine (pinned)', () => {
     const png = encodePngPixels(97, 41, { kind: 'rgb' }, blocky(97, 41, 3, 97));
     const chunks: string[] = [];
