@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { registry } from '../core/registry.js';
 import '../envs/index.js';
+import { measureChartRun } from './peak-memory-chart.js';
 import type { BenchRow, BenchRun } from './report.js';
 
 /** Integer options that set how big a task is; the bench sets each to its schema maximum. */
@@ -42,6 +43,8 @@ const CASES: readonly { env: string; label: string; options: Readonly<Record<str
  * Peak RSS of `thinkgym generate` (oracle policy, 4 episodes in flight, images written to disk) at
  * the largest size each env's options schema allows, each in a fresh child process, against a
  * child that only loads the CLI and lists the envs. Every size the schema allows must fit here.
+ * Then a long run at default sizes: 1,000 chart-v0 episodes, whose RSS must stay flat (see
+ * `peak-memory-chart.ts`).
  */
 export const run: BenchRun = async () => {
   const rows: BenchRow[] = [];
@@ -81,7 +84,14 @@ export const run: BenchRun = async () => {
       await rm(out, { recursive: true, force: true });
     }
   }
-  return { title: 'Peak memory at the largest allowed sizes (thinkgym generate, oracle, concurrency 4)', rows, notes };
+  const long = await measureChartRun();
+  rows.push(...long.rows);
+  notes.push(...long.notes);
+  return {
+    title: 'Peak memory at the largest allowed sizes, and over a long chart run (thinkgym generate, oracle, concurrency 4)',
+    rows,
+    notes,
+  };
 };
 
 /** Each size option of an env set to its schema maximum. */

@@ -1,0 +1,162 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { BenchRow } from './report.js';
+
+const BIN = resolve(import.meta.dirname, '..', 'bin', 'thinkgym.js');
+/** Episodes of the long run. */
+export const CHART_EPISODES = 1000;
+/** Peak RSS goal of the long chart run, in MiB. */
+const PEAK_GOAL_MIB = 300;
+/** The most RSS may grow from 25% to 100% of the run and still count as flat, in MiB per 1,000 episodes. */
+const SLOPE_GOAL_MIB = 10;
+const FRACTIONS = [0.25, 0.5, 0.75, 1] as const;
+
+/** What the long chart run measured. */
+export interface ChartRun {
+  readonly rows: readonly BenchRow[];
+  readonly notes: readonly string[];
+}
+
+/**
+ * `thinkgym generate --env chart-v0 --policy oracle --episodes 1000`, run as a user runs it
+ * (`node bin/thinkgym.js`, so dist/ when it is current): the kernel's peak RSS of the process
+ * (VmHWM) and its RSS when 25, 50, 75 and 100% of the episodes are written, read from /proc every
+ * 50 ms while the episodes are counted in trajectories.jsonl. The slope (least squares over every
+ * sample from 25% of the run on, in MiB per 1,000 episodes) says whether memory grows with the run. Linux only (/proc); elsewhere
+ * it returns a note and no rows.
+ */
+export async function measureChartRun(): Promise<ChartRun> {
+  if (!existsSync('/proc/self/status'))
+    return { rows: [], notes: ['chart-v0 1,000-episode run skipped: RSS is read from /proc (Linux only)'] };
+  const out = await mkdtemp(join(tmpdir(), 'thinkgym-bench-chart-'));
+  try {
+    const data = join(out, 'data');
+    const started = performance.now();
+    const child = spawn(
+      process.execPath,
+      [BIN, 'generate', '--env', 'chart-v0', '--policy', 'oracle', '--episodes', String(CHART_EPISODES), '--out', data, '--quiet'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const exited = new Promise<number | null>((done, fail) => {
+      child.on('error', fail);
+      child.on('close', done);
+    });
+    const episodes = new LineCounter(join(data, 'trajectories.jsonl'));
+    const atFraction: (number | undefined)[] = FRACTIONS.map(() => undefined);
+    /** (episodes written, RSS) from 25% of the run on, for the slope. */
+    const late: [number, number][] = [];
+    let peak = 0;
+    let running = true;
+    void exited.then(() => {
+      running = false;
+    });
+    while (running) {
+      const status = await procStatus(child.pid ?? 0);
+      if (status !== undefined) {
+        peak = Math.max(peak, status.peakMiB);
+        const written = await episodes.count();
+        if (written >= FRACTIONS[0] * CHART_EPISODES) late.push([written, status.rssMiB]);
+        FRACTIONS.forEach((fraction, index) => {
+          if (atFraction[index] === undefined && written >= fraction * CHART_EPISODES) atFraction[index] = status.rssMiB;
+        });
+      }
+      await new Promise((resolveWait) => setTimeout(resolveWait, 50));
+    }
+    const code = await exited;
+    if (code !== 0) throw new Error(`generate chart-v0 exited ${code}: ${output.slice(-2000)}`);
+    const seconds = (performance.now() - started) / 1000;
+    const rows: BenchRow[] = [
+      {
+        name: `chart-v0 peak RSS, ${CHART_EPISODES.toLocaleString('en')} oracle episodes (thinkgym generate)`,
+        value: peak,
+        unit: 'MiB',
+        higherIsBetter: false,
+        goal: `< ${PEAK_GOAL_MIB} MiB`,
+      },
+    ];
+    const slope = leastSquaresSlope(late);
+    if (slope !== undefined) {
+      rows.push({
+        name: 'chart-v0 RSS slope from 25% to 100% of the run',
+        value: slope * 1000,
+        unit: 'MiB/1k ep',
+        higherIsBetter: false,
+        goal: `flat: <= ${SLOPE_GOAL_MIB} MiB/1k ep`,
+      });
+    }
+    const samples = FRACTIONS.map((fraction, index) => `${fraction * 100}% ${atFraction[index]?.toFixed(0) ?? '?'} MiB`).join(', ');
+    return {
+      rows,
+      notes: [
+        `chart-v0: ${CHART_EPISODES} episodes in ${seconds.toFixed(1)} s (concurrency 4, images on disk); RSS at ${samples}; peak is the kernel's VmHWM`,
+      ],
+    };
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+}
+
+/** Least-squares slope of y over x; undefined for fewer than two distinct x. */
+function leastSquaresSlope(points: readonly (readonly [number, number])[]): number | undefined {
+  const n = points.length;
+  const meanX = points.reduce((sum, [x]) => sum + x, 0) / n;
+  const meanY = points.reduce((sum, [, y]) => sum + y, 0) / n;
+  let covariance = 0;
+  let variance = 0;
+  for (const [x, y] of points) {
+    covariance += (x - meanX) * (y - meanY);
+    variance += (x - meanX) ** 2;
+  }
+  return n < 2 || variance === 0 ? undefined : covariance / variance;
+}
+
+/** Current and peak resident set size of a process, in MiB, from /proc; undefined once it has gone. */
+async function procStatus(pid: number): Promise<{ rssMiB: number; peakMiB: number } | undefined> {
+  let text: string;
+  try {
+    text = await readFile(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const kib = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
+  return { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024 };
+}
+
+/** Counts the lines of a file that is being appended to, reading only the bytes added since the last count. */
+class LineCounter {
+  private offset = 0;
+  private lines = 0;
+
+  constructor(private readonly path: string) {}
+
+  async count(): Promise<number> {
+    let handle: Awaited<ReturnType<typeof open>>;
+    try {
+      handle = await open(this.path, 'r');
+    } catch {
+      return this.lines;
+    }
+    try {
+      const buffer = Buffer.alloc(1 << 16);
+      for (;;) {
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, this.offset);
+        if (bytesRead === 0) break;
+        this.offset += bytesRead;
+        for (let index = 0; index < bytesRead; index += 1) if (buffer[index] === 10) this.lines += 1;
+      }
+    } finally {
+      await handle.close();
+    }
+    return this.lines;
+  }
+}
