@@ -25,6 +25,11 @@ export interface SftRecipe {
   readonly epochs: number;
   readonly batchSize: number;
   readonly learningRate: number;
+  /**
+   * Replay each demonstration in the recipe's env with its actions mapped to candidates, and learn
+   * from the observations those calls produce (default true); false reads the recorded turns as they are.
+   */
+  readonly replay?: boolean;
 }
 
 /** RL settings: GRPO plus the schedule. */

@@ -160,7 +160,11 @@ export async function runTraining(recipe: Recipe, options: TrainOptions): Promis
   if (sftRecipe !== undefined && state.sftDone !== true) {
     const dataset = sftRecipe.dataset ?? join(out, 'demos');
     const encoder = new ObservationEncoder(modelConfig.imageSize);
-    const demos = await loadDemonstrations(dataset, space, encoder, { env: recipe.env, channels: modelConfig.channels });
+    const demos = await loadDemonstrations(dataset, space, encoder, {
+      env: recipe.env,
+      channels: modelConfig.channels,
+      ...(sftRecipe.replay === false ? {} : { replay: { env, images } }),
+    });
     const skipped = Object.entries(demos.skipped).map(([reason, count]) => `${count} × ${reason}`);
     await log(
       `sft: ${demos.examples.length} turns from ${demos.episodes} episodes of ${dataset}${skipped.length > 0 ? `; skipped ${skipped.join(', ')}` : ''}`,

@@ -1,10 +1,13 @@
 import { dirname } from 'node:path';
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import type { Content } from '../core/content.js';
-import { DirectoryImageStore } from '../core/image-store.js';
+import type { Action } from '../core/env.js';
+import { DirectoryImageStore, type ImageStore } from '../core/image-store.js';
 import { Random } from '../core/random.js';
+import type { GuardedEnv } from '../core/wrappers.js';
 import { readEpisodes, resolveTrajectoriesFile } from '../trajectories/reader.js';
-import { type ActionSpace, candidateIndex } from './action-space.js';
+import type { EpisodeRecord } from '../trajectories/record.js';
+import { type ActionSpace, candidateAction, candidateIndex } from './action-space.js';
 import type { TensorFlow } from './backend.js';
 import { featureTensors, type ModelConfig, type StepFeatures } from './model.js';
 import { firstImage, type ObservationEncoder } from './observe.js';
@@ -23,26 +26,55 @@ export interface DemonstrationSet {
   readonly skipped: Readonly<Record<string, number>>;
 }
 
+/** Options of {@link loadDemonstrations}. */
+export interface DemonstrationOptions {
+  /** Keep only this env's episodes. */
+  readonly env?: string;
+  /** Keep only successful episodes (default true). */
+  readonly successfulOnly?: boolean;
+  readonly channels?: number;
+  /**
+   * Replay each episode in this env (made with the recipe's options) with every recorded action
+   * mapped to its candidate, so the policy learns from the observations its own calls produce: a
+   * tight zoom recorded by the oracle becomes the grid region the policy can choose, with that
+   * region's image. An episode is kept only when its replay still succeeds; an episode whose task
+   * differs on replay (another option set) is read as recorded.
+   */
+  readonly replay?: { readonly env: GuardedEnv; readonly images: ImageStore };
+}
+
 /**
  * Reads a dataset written by `thinkgym generate` (through the same reader as every other consumer)
  * and maps each recorded turn's parsed action to its candidate index. Turns whose action the space
  * cannot express (a tool left out, an invalid action) are skipped and counted by reason; the next
- * turn then sees no previous action, as the policy does after a turn it did not choose.
+ * turn then sees no previous action, as the policy does after a turn it did not choose. With
+ * `replay`, see {@link DemonstrationOptions.replay}.
  */
 export async function loadDemonstrations(
   source: string,
   space: ActionSpace,
   encoder: ObservationEncoder,
-  options: { readonly env?: string; readonly successfulOnly?: boolean; readonly channels?: number } = {},
+  options: DemonstrationOptions = {},
 ): Promise<DemonstrationSet> {
   const file = await resolveTrajectoriesFile(source);
   const images = new DirectoryImageStore(dirname(file));
   const examples: Demonstration[] = [];
   const skipped: Record<string, number> = {};
+  const skip = (reason: string): void => {
+    skipped[reason] = (skipped[reason] ?? 0) + 1;
+  };
   let episodes = 0;
   for await (const record of readEpisodes(file, { strict: true })) {
     if (options.env !== undefined && record.env !== options.env) continue;
     if (options.successfulOnly !== false && !record.success) continue;
+    if (options.replay !== undefined) {
+      const replayed = await replayEpisode(record, space, encoder, options.replay, options.channels, skip);
+      if (replayed !== undefined) {
+        episodes += replayed.length > 0 ? 1 : 0;
+        examples.push(...replayed);
+        continue;
+      }
+    }
     episodes += 1;
     const observations: Content[] = [];
     const size = firstImage(record.task);
@@ -50,13 +82,7 @@ export async function loadDemonstrations(
     for (const [turn, step] of record.steps.entries()) {
       const index = candidateIndex(space, step.action, size);
       if (index === undefined) {
-        const reason =
-          step.action.type === 'tool_call'
-            ? `tool ${step.action.name} not in the action space`
-            : step.action.type === 'answer'
-              ? 'answer outside the answer set'
-              : 'invalid action';
-        skipped[reason] = (skipped[reason] ?? 0) + 1;
+        skip(skipReason(step.action));
       } else {
         examples.push({
           features: await encoder.features(record.task, observations, turn, previous, images, options.channels),
@@ -68,6 +94,58 @@ export async function loadDemonstrations(
     }
   }
   return { examples, episodes, skipped };
+}
+
+/**
+ * Plays a recorded episode again with its actions mapped to candidates. Returns its examples
+ * (none when the replay fails), or undefined when the replayed task is not the recorded one.
+ */
+async function replayEpisode(
+  record: EpisodeRecord,
+  space: ActionSpace,
+  encoder: ObservationEncoder,
+  replay: { readonly env: GuardedEnv; readonly images: ImageStore },
+  channels: number | undefined,
+  skip: (reason: string) => void,
+): Promise<Demonstration[] | undefined> {
+  const reset = await replay.env.reset({ seed: record.seed });
+  const task = reset.observation;
+  const size = firstImage(task);
+  if (size?.sha256 !== firstImage(record.task)?.sha256) {
+    skip('episode whose task differs on replay (read as recorded)');
+    return undefined;
+  }
+  const examples: Demonstration[] = [];
+  const observations: Content[] = [];
+  let previous = -1;
+  for (const step of record.steps) {
+    const index = candidateIndex(space, step.action, size);
+    if (index === undefined) {
+      skip(skipReason(step.action));
+      continue;
+    }
+    examples.push({
+      features: await encoder.features(task, observations, observations.length, previous, replay.images, channels),
+      action: index,
+    });
+    const result = await replay.env.step(candidateAction(space, index, size));
+    observations.push(result.observation);
+    previous = index;
+    if (result.terminated || result.truncated) {
+      if (result.terminated && result.info.success === true) return examples;
+      break;
+    }
+  }
+  skip('episode that fails when replayed through the action space');
+  return [];
+}
+
+function skipReason(action: Action): string {
+  return action.type === 'tool_call'
+    ? `tool ${action.name} not in the action space`
+    : action.type === 'answer'
+      ? 'answer outside the answer set'
+      : 'invalid action';
 }
 
 /** Options of {@link trainSft}. */
