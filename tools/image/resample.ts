@@ -88,6 +88,7 @@ function computeTaps(inSize: number, outSize: number, filter: Filter): Taps {
   const count = new Int32Array(outSize);
   const weights = new Int32Array(outSize * size);
   const row = new Float64Array(size);
+  const fixed = new Int32Array(size);
   for (let out = 0; out < outSize; out += 1) {
     const center = (out + 0.5) * scale;
     const start = Math.max(Math.trunc(center - support + 0.5), 0);
@@ -98,14 +99,13 @@ function computeTaps(inSize: number, outSize: number, filter: Filter): Taps {
       row[index - start] = weight;
       total += weight;
     }
-    const fixed = new Int32Array(end - start);
     for (let index = 0; index < end - start; index += 1) {
       const weight = total === 0 ? 0 : (row[index] as number) / total;
       fixed[index] = weight < 0 ? Math.trunc(weight * ONE - 0.5) : Math.trunc(weight * ONE + 0.5);
     }
     // Taps whose weight rounds to zero at either end cost time and change nothing.
     let low = 0;
-    let high = fixed.length;
+    let high = end - start;
     while (high - low > 1 && fixed[low] === 0) low += 1;
     while (high - low > 1 && fixed[high - 1] === 0) high -= 1;
     first[out] = start + low;
@@ -113,6 +113,21 @@ function computeTaps(inSize: number, outSize: number, filter: Filter): Taps {
     weights.set(fixed.subarray(low, high), out * size);
   }
   return { first, count, weights, size };
+}
+
+/** The taps of the last few (size, kernel) pairs: a zoom's two axes often share them, and so do repeated zooms. */
+const recentTaps = new Map<string, Taps>();
+const RECENT_TAPS = 8;
+
+/** {@link computeTaps}, remembered for the last {@link RECENT_TAPS} pairs (taps are never written to). */
+function tapsFor(inSize: number, outSize: number, kernel: Exclude<ResampleKernel, 'nearest'>): Taps {
+  const key = `${kernel}:${inSize}:${outSize}`;
+  const known = recentTaps.get(key);
+  if (known !== undefined) return known;
+  const taps = computeTaps(inSize, outSize, FILTERS[kernel]);
+  recentTaps.set(key, taps);
+  if (recentTaps.size > RECENT_TAPS) recentTaps.delete(recentTaps.keys().next().value as string);
+  return taps;
 }
 
 function clip(value: number): number {
@@ -125,9 +140,18 @@ function clip(value: number): number {
  * bytes used of each). A row equal to the one above (common in charts and drawings: flat
  * backgrounds, bars) is not computed again but copied.
  */
-function resampleRows(source: Buffer, offset: number, stride: number, inBytes: number, rows: number, taps: Taps, outWidth: number): Buffer {
-  const rowBytes = outWidth * CHANNELS;
-  const output = Buffer.allocUnsafe(rowBytes * rows);
+function resampleRows(
+  source: Buffer,
+  offset: number,
+  stride: number,
+  inBytes: number,
+  rows: number,
+  taps: Taps,
+  outWidth: number,
+  outStride: number,
+): Buffer {
+  const rowBytes = outStride;
+  const output = Buffer.alloc(outStride * rows);
   const { first, count, weights, size } = taps;
   /** `repeats[x]`: how many pixels in a row, ending at `x`, are equal to it. */
   const repeats = new Int32Array(inBytes / CHANNELS);
@@ -176,6 +200,64 @@ function resampleRows(source: Buffer, offset: number, stride: number, inBytes: n
 }
 
 /**
+ * Four-tap column resampling of one output row, reading the source four bytes at a time: where
+ * the four source words agree (flat areas) the bytes are copied, elsewhere computed. `words`
+ * views `source`; `a`..`d` are byte offsets of the source rows, multiples of four.
+ */
+function columnsFourWords(
+  source: Buffer,
+  words: Uint32Array,
+  a: number,
+  b: number,
+  c: number,
+  d: number,
+  w0: number,
+  w1: number,
+  w2: number,
+  w3: number,
+  output: Buffer,
+  target: number,
+  rowBytes: number,
+): void {
+  const full = rowBytes >>> 2;
+  const aw = a >>> 2;
+  const bw = b >>> 2;
+  const cw = c >>> 2;
+  const dw = d >>> 2;
+  for (let word = 0; word < full; word += 1) {
+    const at = word << 2;
+    const wa = words[aw + word] as number;
+    if (wa === words[bw + word] && wa === words[cw + word] && wa === words[dw + word]) {
+      output[target + at] = source[a + at] as number;
+      output[target + at + 1] = source[a + at + 1] as number;
+      output[target + at + 2] = source[a + at + 2] as number;
+      output[target + at + 3] = source[a + at + 3] as number;
+      continue;
+    }
+    for (let index = at; index < at + 4; index += 1) {
+      output[target + index] = clip(
+        (HALF +
+          Math.imul(source[a + index] as number, w0) +
+          Math.imul(source[b + index] as number, w1) +
+          Math.imul(source[c + index] as number, w2) +
+          Math.imul(source[d + index] as number, w3)) |
+          0,
+      );
+    }
+  }
+  for (let index = full << 2; index < rowBytes; index += 1) {
+    output[target + index] = clip(
+      (HALF +
+        Math.imul(source[a + index] as number, w0) +
+        Math.imul(source[b + index] as number, w1) +
+        Math.imul(source[c + index] as number, w2) +
+        Math.imul(source[d + index] as number, w3)) |
+        0,
+    );
+  }
+}
+
+/**
  * Resamples each column of `source` (`inRows` rows of `rowBytes` bytes, `stride` bytes apart from
  * `offset`) to `outHeight` rows. Each output row is one pass over its source rows (up to four at a
  * time), so a sample is loaded once per tap and stored once. Where the source samples agree (flat
@@ -200,6 +282,8 @@ function resampleColumns(
       repeats[row] = (repeats[row - 1] as number) + 1;
   }
   const sums = new Int32Array(rowBytes);
+  const aligned = source.byteOffset % 4 === 0 && offset % 4 === 0 && stride % 4 === 0;
+  const words = aligned ? new Uint32Array(source.buffer, source.byteOffset, source.byteLength >>> 2) : undefined;
   for (let y = 0; y < outHeight; y += 1) {
     const w = y * size;
     const rows = count[y] as number;
@@ -234,6 +318,10 @@ function resampleColumns(
     }
     const d = c + stride;
     const w3 = weights[w + 3] as number;
+    if (rows === 4 && words !== undefined) {
+      columnsFourWords(source, words, a, b, c, d, w0, w1, w2, w3, output, target, rowBytes);
+      continue;
+    }
     if (rows === 4) {
       for (let index = 0; index < rowBytes; index += 1) {
         const va = source[a + index] as number;
@@ -308,17 +396,27 @@ export function cropRaw(raw: RawImage, region: PixelRegion): RawImage {
 export function resampleRegion(raw: RawImage, region: PixelRegion, width: number, height: number, kernel: ResampleKernel): RawImage {
   if (width === region.width && height === region.height) return cropRaw(raw, region);
   if (kernel === 'nearest') return { data: nearest(raw, region, width, height), width, height, channels: CHANNELS };
-  const filter = FILTERS[kernel];
   const stride = raw.width * CHANNELS;
   const regionStart = region.top * stride + region.left * CHANNELS;
   const regionBytes = region.width * CHANNELS;
+  // Rows padded to whole 32-bit words when a column pass follows, so it can compare four bytes at once.
+  const rowsStride = height === region.height ? width * CHANNELS : (width * CHANNELS + 3) & ~3;
   const rows =
     width === region.width
       ? { data: raw.data, offset: regionStart, stride }
       : {
-          data: resampleRows(raw.data, regionStart, stride, regionBytes, region.height, computeTaps(region.width, width, filter), width),
+          data: resampleRows(
+            raw.data,
+            regionStart,
+            stride,
+            regionBytes,
+            region.height,
+            tapsFor(region.width, width, kernel),
+            width,
+            rowsStride,
+          ),
           offset: 0,
-          stride: width * CHANNELS,
+          stride: rowsStride,
         };
   const data =
     height === region.height
@@ -329,7 +427,7 @@ export function resampleRegion(raw: RawImage, region: PixelRegion, width: number
           rows.stride,
           width * CHANNELS,
           region.height,
-          computeTaps(region.height, height, filter),
+          tapsFor(region.height, height, kernel),
           height,
         );
   return { data, width, height, channels: CHANNELS };
