@@ -111,6 +111,8 @@ describe.skipIf(!hasPillow)('resampleRegion against Pillow (Debian python3-pil)'
     [{ left: 0, top: 0, width: 97, height: 61 }, 250, 163],
     [{ left: 20, top: 10, width: 70, height: 50 }, 31, 22],
     [{ left: 7, top: 9, width: 33, height: 21 }, 100, 21],
+    [{ left: 5, top: 3, width: 33, height: 21 }, 33, 50],
+    [{ left: 4, top: 3, width: 32, height: 20 }, 32, 61],
   ])('matches Pillow within one level: region %o to %ix%i', async (region, width, height) => {
     const raw = testImage();
     const input = join(folder, 'input.raw');
