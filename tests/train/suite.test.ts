@@ -24,9 +24,10 @@ describe('recipes with variants', () => {
     const [noTool, gated, ungated, efficient] = suite.variants.map((variant) => variant.recipe);
     expect(noTool?.actionSpace.exclude).toEqual(['zoom_in']);
     expect(noTool?.reward).toMatchObject({ config: { accuracy: 1, toolUse: 0 } });
-    expect(gated?.reward).toEqual({ preset: 'tool-bonus', options: { weight: 0.1, gated: true } });
+    expect(gated?.reward).toMatchObject({ config: { accuracy: 1, toolUse: 0.5, efficiency: 0 } });
     expect(ungated?.reward).toEqual({ preset: 'tool-bonus', options: { weight: 0.1, gated: false } });
-    expect(efficient?.reward).toMatchObject({ options: { efficiency: 0.5, idealCalls: 1 } });
+    // The gated arm plus one term: the quality-gated efficiency.
+    expect(efficient?.reward).toMatchObject({ config: { accuracy: 1, toolUse: 0.5, efficiency: 0.5 } });
     // Shared fields reach every arm; each arm is named after the suite.
     for (const recipe of [noTool, gated, ungated, efficient]) {
       expect(recipe?.env).toBe('search-v0');
