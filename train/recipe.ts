@@ -54,6 +54,12 @@ export interface Recipe {
   readonly trainSeeds: SeedSpan;
   /** Held-out seeds: never used by SFT demonstrations or RL. */
   readonly evalSeeds: SeedSpan;
+  /**
+   * Validation seeds, apart from every other span: when given, the run evaluates on them at each
+   * `evalEvery` (and after SFT) and reports the held-out result of the checkpoint that did best
+   * there (early stopping), so no choice is made on the held-out seeds.
+   */
+  readonly validationSeeds?: SeedSpan;
   /** Absent: no SFT stage (RL from scratch). */
   readonly sft?: SftRecipe;
   /** Absent: no RL stage. */
@@ -159,6 +165,7 @@ export function parseRecipe(raw: unknown, where = 'recipe'): Recipe {
     seed: typeof value.seed === 'number' ? value.seed : 1,
     trainSeeds: span(value.trainSeeds ?? { first: 10_000, count: 512 }, `${where}: trainSeeds`),
     evalSeeds: span(value.evalSeeds ?? { first: 1_000_000, count: 100 }, `${where}: evalSeeds`),
+    ...(value.validationSeeds === undefined ? {} : { validationSeeds: span(value.validationSeeds, `${where}: validationSeeds`) }),
     ...(sft === undefined ? {} : { sft: { ...sft, seeds: span(sft.seeds, `${where}: sft.seeds`) } }),
     ...(rl === undefined ? {} : { rl }),
     reward,
@@ -167,11 +174,23 @@ export function parseRecipe(raw: unknown, where = 'recipe'): Recipe {
   for (const [label, other] of [
     ['trainSeeds', recipe.trainSeeds],
     ['sft.seeds', recipe.sft?.seeds],
+    ['validationSeeds', recipe.validationSeeds],
   ] as const) {
     if (other !== undefined && overlaps(other, recipe.evalSeeds)) {
       throw new GymError(
         'bad-recipe',
         `${where}: evalSeeds ${describeSpan(recipe.evalSeeds)} overlap ${label} ${describeSpan(other)}; held-out seeds must never be trained on.`,
+      );
+    }
+  }
+  for (const [label, other] of [
+    ['trainSeeds', recipe.trainSeeds],
+    ['sft.seeds', recipe.sft?.seeds],
+  ] as const) {
+    if (other !== undefined && recipe.validationSeeds !== undefined && overlaps(other, recipe.validationSeeds)) {
+      throw new GymError(
+        'bad-recipe',
+        `${where}: validationSeeds ${describeSpan(recipe.validationSeeds)} overlap ${label} ${describeSpan(other)}; validation seeds must never be trained on.`,
       );
     }
   }

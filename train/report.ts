@@ -7,7 +7,12 @@ export function renderRunPage(recipe: Recipe, summary: TrainSummary, curvesFile:
   const table: [string, Evaluation | undefined][] = [
     ['random (uniform over the action space)', summary.random],
     ['SFT (behaviour cloning)', summary.sft],
-    ['RL (GRPO)', summary.rl],
+    [
+      summary.selected === undefined
+        ? 'RL (GRPO)'
+        : `RL (GRPO), the checkpoint of iteration ${summary.selected.iteration} chosen on the validation seeds (${(100 * summary.selected.validationSuccess).toFixed(1)}% there)`,
+      summary.rl,
+    ],
   ];
   const rows = table
     .filter((row): row is [string, Evaluation] => row[1] !== undefined)

@@ -33,6 +33,7 @@ export const RUN_FILES = {
   summary: 'summary.json',
   sftCheckpoint: join('checkpoints', 'sft'),
   rlCheckpoint: join('checkpoints', 'rl'),
+  bestCheckpoint: join('checkpoints', 'best'),
 } as const;
 
 /** Options of {@link runTraining}. */
@@ -53,7 +54,10 @@ export interface TrainSummary {
   readonly actionSpace: string;
   readonly random: Evaluation;
   readonly sft?: Evaluation;
+  /** Held-out result of the RL stage: the last iteration's, or with validation seeds the selected checkpoint's. */
   readonly rl?: Evaluation;
+  /** With validation seeds: the iteration whose checkpoint was selected (0 = the SFT or initial policy) and its validation success. */
+  readonly selected?: { readonly iteration: number; readonly validationSuccess: number };
   readonly wallSeconds: number;
   /** Env steps per second over RL rollouts. */
   readonly rolloutStepsPerSecond: number;
@@ -63,6 +67,8 @@ interface RunState {
   random?: Evaluation;
   sft?: Evaluation;
   rl?: Evaluation;
+  best?: { iteration: number; successRate: number; meanReward: number };
+  rlSelected?: Evaluation;
   sftDone?: boolean;
   rlIteration: number;
   wallSeconds: number;
@@ -140,10 +146,32 @@ export async function runTraining(recipe: Recipe, options: TrainOptions): Promis
     const result = await evaluatePolicy(env, policy, evalSeeds, images, recipe.reward);
     await metric({ kind: 'eval', stage: label, iteration, ...result });
     await log(
-      `eval ${label}${label === 'rl' ? ` @${iteration}` : ''}: success ${percent(result.successRate)} over ${result.episodes} held-out seeds, ` +
+      `eval ${label}${label === 'rl' || label === 'selected' ? ` @${iteration}` : ''}: success ${percent(result.successRate)} over ${result.episodes} held-out seeds, ` +
         `reward ${result.meanReward.toFixed(3)}, turns ${result.meanTurns.toFixed(1)}, tool calls/solved ${result.toolCallsPerSolved.toFixed(2)}`,
     );
     return result;
+  };
+
+  const validationSeeds = recipe.validationSeeds === undefined ? undefined : seedsOf(recipe.validationSeeds);
+  /** Evaluates on the validation seeds and keeps the checkpoint when it is the best so far (success, then reward). */
+  const validate = async (model: LayersModel, iteration: number, stage: string): Promise<void> => {
+    if (validationSeeds === undefined) return;
+    const policy = new TfjsPolicy(tf, model, meta(stage, iteration), { mode: recipe.evalMode, salt: 'validation' });
+    const result = await evaluatePolicy(env, policy, validationSeeds, images, recipe.reward);
+    await metric({ kind: 'validation', stage, iteration, ...result });
+    const best = state.best;
+    const better =
+      best === undefined ||
+      result.successRate > best.successRate ||
+      (result.successRate === best.successRate && result.meanReward > best.meanReward);
+    if (better) {
+      await saveCheckpoint(tf, model, join(out, RUN_FILES.bestCheckpoint), meta(stage, iteration));
+      state.best = { iteration, successRate: result.successRate, meanReward: result.meanReward };
+    }
+    await log(
+      `validation @${iteration}: success ${percent(result.successRate)} over ${result.episodes} validation seeds` +
+        `${better ? ' (best so far, kept)' : `; best stays @${state.best?.iteration}`}`,
+    );
   };
 
   if (state.random === undefined) {
@@ -188,6 +216,7 @@ export async function runTraining(recipe: Recipe, options: TrainOptions): Promis
     await log(`sft: ${((performance.now() - sftStart) / 1000).toFixed(1)} s`);
     await saveCheckpoint(tf, model, join(out, RUN_FILES.sftCheckpoint), meta('sft', 0));
     state.sft = await evaluate('sft', model, 0);
+    await validate(model, 0, 'sft');
     state.sftDone = true;
     await saveState();
   }
@@ -198,6 +227,7 @@ export async function runTraining(recipe: Recipe, options: TrainOptions): Promis
       rl.klWeight > 0 && existsSync(join(out, RUN_FILES.sftCheckpoint))
         ? (await loadCheckpoint(tf, join(out, RUN_FILES.sftCheckpoint))).model
         : undefined;
+    if (state.rlIteration === 0 && state.best === undefined) await validate(model, 0, sftRecipe === undefined ? 'initial' : 'sft');
     const envs: GuardedEnv[] = [env];
     while (envs.length < rl.groupSize) envs.push(await makeEnv(recipe.env, envOptions));
     const optimizer = tf.train.adam(rl.learningRate);
@@ -234,7 +264,10 @@ export async function runTraining(recipe: Recipe, options: TrainOptions): Promis
       await metric({ kind: 'rl-iteration', iteration, ...stats });
       bar.draw(iteration, stats, state.rl);
       await log(iterationLine(iteration, rl.iterations, stats));
-      if (iteration % rl.evalEvery === 0 || iteration === rl.iterations) state.rl = await evaluate('rl', model, iteration);
+      if (iteration % rl.evalEvery === 0 || iteration === rl.iterations) {
+        state.rl = await evaluate('rl', model, iteration);
+        await validate(model, iteration, 'rl');
+      }
       await saveCheckpoint(tf, model, join(out, RUN_FILES.rlCheckpoint), meta('rl', iteration));
       await saveOptimizerState(optimizer, join(out, RUN_FILES.rlCheckpoint), iteration);
       state.rlIteration = iteration;
@@ -244,6 +277,11 @@ export async function runTraining(recipe: Recipe, options: TrainOptions): Promis
     bar.finish();
     optimizer.dispose();
   }
+  if (recipe.rl !== undefined && state.best !== undefined && state.rlSelected === undefined) {
+    const selected = await loadCheckpoint(tf, join(out, RUN_FILES.bestCheckpoint));
+    state.rlSelected = await evaluate('selected', selected.model, state.best.iteration);
+    selected.model.dispose();
+  }
   await saveState();
   const summary: TrainSummary = {
     recipe: recipe.name,
@@ -251,7 +289,8 @@ export async function runTraining(recipe: Recipe, options: TrainOptions): Promis
     actionSpace: describeActionSpace(space),
     random: state.random as Evaluation,
     ...(state.sft === undefined ? {} : { sft: state.sft }),
-    ...(state.rl === undefined ? {} : { rl: state.rl }),
+    ...(state.rlSelected !== undefined ? { rl: state.rlSelected } : state.rl === undefined ? {} : { rl: state.rl }),
+    ...(state.best === undefined ? {} : { selected: { iteration: state.best.iteration, validationSuccess: state.best.successRate } }),
     wallSeconds: state.wallSeconds,
     rolloutStepsPerSecond: state.rolloutSeconds > 0 ? state.rolloutSteps / state.rolloutSeconds : 0,
   };
@@ -264,27 +303,33 @@ export async function runTraining(recipe: Recipe, options: TrainOptions): Promis
   return summary;
 }
 
-/** The learning curves of a run directory, from its metrics: held-out success per stage and RL training success. */
-export async function runCurves(out: string): Promise<{ evalCurve: [number, number][]; trainCurve: [number, number][] }> {
+/** The learning curves of a run directory, from its metrics: held-out and validation success per stage, and RL training success. */
+export async function runCurves(
+  out: string,
+): Promise<{ evalCurve: [number, number][]; validationCurve: [number, number][]; trainCurve: [number, number][] }> {
   const lines = (await readFile(join(out, RUN_FILES.metrics), 'utf8')).split('\n').filter((line) => line.trim() !== '');
   const evalCurve: [number, number][] = [];
+  const validationCurve: [number, number][] = [];
   const trainCurve: [number, number][] = [];
   for (const line of lines) {
     const entry = JSON.parse(line) as { kind: string; stage?: string; iteration: number; successRate: number };
-    if (entry.kind === 'eval' && entry.stage !== 'random') evalCurve.push([entry.iteration, 100 * entry.successRate]);
+    if (entry.kind === 'eval' && entry.stage !== 'random' && entry.stage !== 'selected')
+      evalCurve.push([entry.iteration, 100 * entry.successRate]);
+    if (entry.kind === 'validation') validationCurve.push([entry.iteration, 100 * entry.successRate]);
     if (entry.kind === 'rl-iteration') trainCurve.push([entry.iteration, 100 * entry.successRate]);
   }
-  return { evalCurve, trainCurve };
+  return { evalCurve, validationCurve, trainCurve };
 }
 
 async function writeReport(out: string, recipe: Recipe, summary: TrainSummary): Promise<void> {
-  const { evalCurve, trainCurve } = await runCurves(out);
+  const { evalCurve, validationCurve, trainCurve } = await runCurves(out);
   const randomLine: [number, number][] = [...new Set([0, ...evalCurve.map(([x]) => x), ...trainCurve.map(([x]) => x)])].map((x) => [
     x,
     100 * summary.random.successRate,
   ]);
   const curves = [
     { name: `held-out success (${recipe.evalMode})`, points: evalCurve },
+    { name: 'validation success', points: validationCurve },
     { name: 'training success (sampled)', points: trainCurve },
     { name: 'random (held-out)', points: randomLine },
   ].filter((curve) => curve.points.length > 0);
@@ -339,7 +384,7 @@ async function trimMetrics(file: string, lastIteration: number): Promise<void> {
   const kept = lines.filter((line) => {
     try {
       const entry = JSON.parse(line) as { kind?: string; stage?: string; iteration?: number };
-      const rl = entry.kind === 'rl-iteration' || (entry.kind === 'eval' && entry.stage === 'rl');
+      const rl = entry.kind === 'rl-iteration' || ((entry.kind === 'eval' || entry.kind === 'validation') && entry.stage === 'rl');
       return !rl || (entry.iteration ?? 0) <= lastIteration;
     } catch {
       return false;

@@ -53,6 +53,41 @@ describe('run directories', () => {
     expect(await readFile(join(out, RUN_FILES.page), 'utf8')).toContain('RL (GRPO)');
   });
 
+  it('with validation seeds, keeps the best checkpoint there and reports its held-out result', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'thinkgym-run-'));
+    roots.push(out);
+    const withValidation = parseRecipe({
+      name: 'visible-validated',
+      env: 'visible-answer-v0',
+      actionSpace: { answers: ['left', 'right'] },
+      model: { imageSize: 8, channels: 3, filters: [4], hidden: 16 },
+      rl: { iterations: 4, evalEvery: 2, groupSize: 4, seedsPerIteration: 4, learningRate: 0.01, batchSize: 32 },
+      trainSeeds: { first: 0, count: 100 },
+      validationSeeds: { first: 500, count: 8 },
+      evalSeeds: { first: 1000, count: 8 },
+    });
+    const lines: string[] = [];
+    const summary = await runTraining(withValidation, { out, backend: 'cpu', log: (line) => lines.push(line), progress: false });
+    expect(existsSync(join(out, RUN_FILES.bestCheckpoint, 'model.json'))).toBe(true);
+    const metrics = (await readFile(join(out, RUN_FILES.metrics), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    // The initial policy (no SFT) and iterations 2 and 4 are validated; the held-out seeds judge only the chosen one.
+    expect(metrics.filter((entry) => entry.kind === 'validation').map((entry) => entry.iteration)).toEqual([0, 2, 4]);
+    const selected = metrics.filter((entry) => entry.kind === 'eval' && entry.stage === 'selected');
+    expect(selected).toHaveLength(1);
+    expect(summary.selected?.iteration).toBe(selected[0].iteration);
+    expect(summary.rl?.successRate).toBe(selected[0].successRate);
+    const validation = metrics.filter((entry) => entry.kind === 'validation');
+    const best = Math.max(...validation.map((entry) => entry.successRate));
+    expect(summary.selected?.validationSuccess).toBe(best);
+    expect(lines.some((line) => /^validation @0: success .* \(best so far, kept\)$/.test(line))).toBe(true);
+    expect(() => parseRecipe({ ...withValidation, name: 'overlap', validationSeeds: { first: 90, count: 20 } })).toThrow(
+      /validationSeeds 90\.\.109 overlap trainSeeds 0\.\.99/,
+    );
+  });
+
   it('refuses held-out seeds that overlap training seeds', () => {
     expect(() =>
       parseRecipe({ name: 'x', env: 'maze-v0', trainSeeds: { first: 0, count: 10 }, evalSeeds: { first: 5, count: 10 } }),
