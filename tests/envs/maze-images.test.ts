@@ -1,42 +1,14 @@
-import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import type { ImageRef } from '../../core/content.js';
 import { MemoryImageStore } from '../../core/image-store.js';
 import { Random } from '../../core/random.js';
 import { makeEnv } from '../../core/registry.js';
-import type { GuardedEnv } from '../../core/wrappers.js';
+import { episodeImages } from '../helpers/episode-images.js';
 import '../../envs/maze/index.js';
 import { generateMaze } from '../../envs/maze/generate.js';
 import { type Cell, shortestPath, straightRuns } from '../../envs/maze/grid.js';
 import { cellCentre, MAZE_COLOURS, MazeRenderer } from '../../envs/maze/render.js';
 import { drawPolyline } from '../../tools/image/draw-path.js';
-
-/** The sha256 of every image of the oracle's episode on `seed`, reset image first; checks each hash against its bytes. */
-async function episodeImages(env: GuardedEnv, images: MemoryImageStore, seed: number): Promise<string[]> {
-  const reset = await env.reset({ seed });
-  const oracle = env.oracle();
-  const refs: ImageRef[] = [];
-  let last = { observation: reset.observation, info: reset.info };
-  for (const part of reset.observation) if (part.type === 'image') refs.push(part.image);
-  for (;;) {
-    const { action } = await oracle.next(last);
-    const result = await env.step(action);
-    for (const part of result.observation) if (part.type === 'image') refs.push(part.image);
-    last = { observation: result.observation, info: result.info };
-    if (result.terminated || result.truncated) break;
-  }
-  const hashes: string[] = [];
-  for (const ref of refs) {
-    expect(
-      createHash('sha256')
-        .update(await images.get(ref.sha256))
-        .digest('hex'),
-    ).toBe(ref.sha256);
-    hashes.push(ref.sha256);
-  }
-  return hashes;
-}
 
 async function rgb(png: Buffer): Promise<{ data: Buffer; width: number; height: number }> {
   const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });

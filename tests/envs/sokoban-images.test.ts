@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import type { ImageRef } from '../../core/content.js';
 import { MemoryImageStore } from '../../core/image-store.js';
 import { makeEnv } from '../../core/registry.js';
-import type { GuardedEnv } from '../../core/wrappers.js';
+import { episodeImages } from '../helpers/episode-images.js';
 import '../../envs/sokoban/index.js';
 import { loadLevels } from '../../envs/sokoban/load.js';
 import { renderPng, spriteAt, spriteSvg } from '../../envs/sokoban/render.js';
@@ -13,32 +11,6 @@ import { Game } from '../../envs/sokoban/rules.js';
 import { solve } from '../../envs/sokoban/solve.js';
 
 const LEVELS = fileURLToPath(new URL('../../assets/boxoban/unfiltered-test-000.txt', import.meta.url));
-
-/** The sha256 of every image of the oracle's episode on `seed`, reset image first; checks each hash against its bytes. */
-async function episodeImages(env: GuardedEnv, images: MemoryImageStore, seed: number): Promise<string[]> {
-  const reset = await env.reset({ seed });
-  const oracle = env.oracle();
-  const refs: ImageRef[] = [];
-  let last = { observation: reset.observation, info: reset.info };
-  for (const part of reset.observation) if (part.type === 'image') refs.push(part.image);
-  for (;;) {
-    const { action } = await oracle.next(last);
-    const result = await env.step(action);
-    for (const part of result.observation) if (part.type === 'image') refs.push(part.image);
-    last = { observation: result.observation, info: result.info };
-    if (result.terminated || result.truncated) break;
-  }
-  const hashes: string[] = [];
-  for (const ref of refs) {
-    expect(
-      createHash('sha256')
-        .update(await images.get(ref.sha256))
-        .digest('hex'),
-    ).toBe(ref.sha256);
-    hashes.push(ref.sha256);
-  }
-  return hashes;
-}
 
 describe('sokoban-v0 images (rows of squares compressed once per level)', () => {
   it('gives the same bytes for a seed across resets, other seeds in between and a fresh env, and other bytes for another seed', async () => {
