@@ -132,7 +132,14 @@ export async function renderComparison(suite: Suite, outcomes: readonly VariantO
   const success = await renderCurves(
     [
       ...outcomes.map((outcome) => ({ name: outcome.variant.name, points: outcome.success })),
-      ...(random === undefined ? [] : [{ name: 'random', points: xs.map((x): [number, number] => [x, 100 * random.successRate]) }]),
+      ...(random === undefined
+        ? []
+        : [
+            {
+              name: `random (${outcomes[0]?.variant.name} actions)`,
+              points: xs.map((x): [number, number] => [x, 100 * random.successRate]),
+            },
+          ]),
     ],
     { title: `${suite.name}: held-out success by RL iteration`, valueTitle: 'success (%)', categoryTitle: 'RL iteration', max: 100 },
   );
