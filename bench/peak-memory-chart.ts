@@ -28,7 +28,11 @@ export interface ChartRun {
  * sample from 25% of the run on, in MiB per 1,000 episodes) says whether memory grows with the run. Linux only (/proc); elsewhere
  * it returns a note and no rows.
  */
-export async function measureChartRun(): Promise<ChartRun> {
+export async function measureChartRun(environment: Readonly<Record<string, string>> = {}): Promise<ChartRun> {
+  const label = Object.entries(environment)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(' ');
+  const suffix = label === '' ? '' : `, ${label}`;
   if (!existsSync('/proc/self/status'))
     return { rows: [], notes: ['chart-v0 1,000-episode run skipped: RSS is read from /proc (Linux only)'] };
   const out = await mkdtemp(join(tmpdir(), 'thinkgym-bench-chart-'));
@@ -38,7 +42,7 @@ export async function measureChartRun(): Promise<ChartRun> {
     const child = spawn(
       process.execPath,
       [BIN, 'generate', '--env', 'chart-v0', '--policy', 'oracle', '--episodes', String(CHART_EPISODES), '--out', data, '--quiet'],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...environment } },
     );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -62,7 +66,8 @@ export async function measureChartRun(): Promise<ChartRun> {
     });
     while (running) {
       const status = await procStatus(child.pid ?? 0);
-      if (status !== undefined) {
+      // A process that has exited but not been reaped reports no resident pages: not a sample.
+      if (status !== undefined && status.rssMiB > 0) {
         peak = Math.max(peak, status.peakMiB);
         const written = await episodes.count();
         if (written >= FRACTIONS[0] * CHART_EPISODES) late.push([written, status.rssMiB]);
@@ -77,7 +82,7 @@ export async function measureChartRun(): Promise<ChartRun> {
     const seconds = (performance.now() - started) / 1000;
     const rows: BenchRow[] = [
       {
-        name: `chart-v0 peak RSS, ${CHART_EPISODES.toLocaleString('en')} oracle episodes (thinkgym generate)`,
+        name: `chart-v0 peak RSS, ${CHART_EPISODES.toLocaleString('en')} oracle episodes (thinkgym generate${suffix})`,
         value: peak,
         unit: 'MiB',
         higherIsBetter: false,
@@ -87,7 +92,7 @@ export async function measureChartRun(): Promise<ChartRun> {
     const slope = leastSquaresSlope(late);
     if (slope !== undefined) {
       rows.push({
-        name: 'chart-v0 RSS slope from 25% to 100% of the run',
+        name: `chart-v0 RSS slope from 25% to 100% of the run${suffix}`,
         value: slope * 1000,
         unit: 'MiB/1k ep',
         higherIsBetter: false,
@@ -98,7 +103,7 @@ export async function measureChartRun(): Promise<ChartRun> {
     return {
       rows,
       notes: [
-        `chart-v0: ${CHART_EPISODES} episodes in ${seconds.toFixed(1)} s (concurrency 4, images on disk); RSS at ${samples}; peak is the kernel's VmHWM`,
+        `chart-v0${suffix}: ${CHART_EPISODES} episodes in ${seconds.toFixed(1)} s (concurrency 4, images on disk); RSS at ${samples}; peak is the kernel's VmHWM`,
       ],
     };
   } finally {
