@@ -86,7 +86,7 @@ export const run: BenchRun = async () => {
   }
   // The same run with glibc's malloc held to two arenas: libvips' worker threads each grow their own
   // arena otherwise, and the difference is the fragmentation they leave behind.
-  for (const environment of [{}, { MALLOC_ARENA_MAX: '2' }]) {
+  for (const environment of [{}, { MALLOC_ARENA_MAX: '2' }] as Record<string, string>[]) {
     const long = await measureChartRun(environment);
     rows.push(...long.rows);
     notes.push(...long.notes);
