@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { FormatError } from '../core/errors.js';
 
 /**
@@ -12,5 +13,17 @@ export function checkText(text: string, file: string, what: string): void {
   if (bad >= 0) {
     const line = text.slice(0, bad).split('\n').length;
     throw new FormatError(`${file} is not a text file (a binary byte on line ${line}); pass a ${what}.`, { file, line });
+  }
+}
+
+/**
+ * Reads a dataset file as UTF-8; a file that cannot be read becomes a {@link FormatError} with
+ * `message` (which names the file and what to pass instead) and the cause.
+ */
+export async function readDatasetText(path: string, message: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new FormatError(message, { file: path }, error);
   }
 }

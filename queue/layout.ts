@@ -1,6 +1,7 @@
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GymError } from '../core/errors.js';
+import { writeAtomic } from '../core/write-atomic.js';
 import type { RunConfig, Shard } from './job.js';
 
 /**
@@ -46,7 +47,7 @@ function failedFile(out: string, index: number): string {
 /** Writes `run.json` atomically (temp file, sync, rename). */
 export async function writeRunFile(out: string, run: RunFile): Promise<void> {
   await mkdir(join(out, RUN_FILES.shards), { recursive: true });
-  await writeAtomically(join(out, RUN_FILES.run), `${JSON.stringify(run, null, 2)}\n`);
+  await writeAtomic(join(out, RUN_FILES.run), `${JSON.stringify(run, null, 2)}\n`, { durable: true });
 }
 
 /** Reads `<out>/run.json`; `null` when the folder is not a queued run. */
@@ -75,7 +76,7 @@ export async function readRunFile(out: string): Promise<RunFile | null> {
 /** Records that a shard's job used up its tries (read by `inspect` and `merge`). */
 export async function markShardFailed(out: string, failed: FailedShard): Promise<void> {
   await mkdir(join(out, RUN_FILES.failed), { recursive: true });
-  await writeAtomically(failedFile(out, failed.shard.index), `${JSON.stringify(failed, null, 2)}\n`);
+  await writeAtomic(failedFile(out, failed.shard.index), `${JSON.stringify(failed, null, 2)}\n`, { durable: true });
 }
 
 /** Removes a shard's failure marker (its job has since completed). */
@@ -101,16 +102,4 @@ export async function readFailedShards(out: string): Promise<FailedShard[]> {
     }
   }
   return failed;
-}
-
-async function writeAtomically(target: string, text: string): Promise<void> {
-  const temporary = `${target}.${process.pid}.tmp`;
-  const handle = await open(temporary, 'w');
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temporary, target);
 }

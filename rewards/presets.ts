@@ -112,7 +112,7 @@ export function agentglEfficiencyPreset(options: EfficiencyPresetOptions = {}): 
     name: 'agentgl-efficiency',
     description: `AgentGL efficiency: accuracy + ${weight}·[success]·exp(−(tool calls − ${ideal})² / (2·${sigma}²)).`,
     total: (terms, outcome) => {
-      const bonus = outcome.success ? Math.exp(-((outcome.toolCalls - ideal) ** 2) / (2 * sigma * sigma)) : 0;
+      const bonus = outcome.success ? callsGaussian(outcome.toolCalls, ideal, sigma) : 0;
       return round((terms.accuracy ?? 0) + weight * bonus);
     },
   };
@@ -156,8 +156,7 @@ export function toolBonusPreset(options: ToolBonusPresetOptions = {}): RewardPre
     description: `Per-call tool bonus (${gated ? 'gated on success' : 'ungated'}): accuracy + ${bonus}${extra}.`,
     total: (terms, outcome) => {
       const paid = gated && !outcome.success ? 0 : weight * outcome.toolCalls;
-      const shaped =
-        outcome.success && efficiency > 0 ? efficiency * Math.exp(-((outcome.toolCalls - ideal) ** 2) / (2 * sigma * sigma)) : 0;
+      const shaped = outcome.success && efficiency > 0 ? efficiency * callsGaussian(outcome.toolCalls, ideal, sigma) : 0;
       return round((terms.accuracy ?? 0) + paid + shaped);
     },
   };
@@ -225,6 +224,11 @@ export function computePresetRewards(
   const chosen = typeof preset === 'string' ? rewardPreset(preset) : preset;
   const { terms } = computeRewards(outcome);
   return { terms, total: round(chosen.total(terms, outcome)) };
+}
+
+/** exp(−(calls − ideal)² / 2σ²): 1 at the ideal number of tool calls, falling off either side. */
+function callsGaussian(calls: number, ideal: number, sigma: number): number {
+  return Math.exp(-((calls - ideal) ** 2) / (2 * sigma * sigma));
 }
 
 function weightedTotal(terms: RewardTerms, config: RewardConfig): number {

@@ -1,7 +1,8 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Optimizer } from '@tensorflow/tfjs';
 import { GymError } from '../core/errors.js';
+import { writeAtomic } from '../core/write-atomic.js';
 import type { TensorFlow } from './backend.js';
 
 /** The optimizer files of a checkpoint directory: the layout in JSON, the values as float32. */
@@ -28,11 +29,8 @@ export async function saveOptimizerState(optimizer: Optimizer, dir: string, iter
     return { name, shape: tensor.shape };
   });
   const layout: OptimizerLayout = { iteration, optimizer: optimizer.getClassName(), tensors };
-  const suffix = `.tmp-${process.pid}-${Date.now()}`;
-  await writeFile(join(dir, OPTIMIZER_FILES.values + suffix), Buffer.concat(parts));
-  await rename(join(dir, OPTIMIZER_FILES.values + suffix), join(dir, OPTIMIZER_FILES.values));
-  await writeFile(join(dir, OPTIMIZER_FILES.layout + suffix), `${JSON.stringify(layout)}\n`);
-  await rename(join(dir, OPTIMIZER_FILES.layout + suffix), join(dir, OPTIMIZER_FILES.layout));
+  await writeAtomic(join(dir, OPTIMIZER_FILES.values), Buffer.concat(parts));
+  await writeAtomic(join(dir, OPTIMIZER_FILES.layout), `${JSON.stringify(layout)}\n`);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { escapeAttribute, escapeHtml } from '../trajectories/viewer/text.js';
 import type { Evaluation } from './evaluate.js';
 import type { Recipe } from './recipe.js';
 import type { TrainSummary } from './run.js';
@@ -23,7 +24,7 @@ export function renderRunPage(recipe: Recipe, summary: TrainSummary, curvesFile:
     )
     .join('\n');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(recipe.name)} — thinkgym train</title>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeAttribute(recipe.name)} — thinkgym train</title>
 <style>body{font-family:sans-serif;max-width:960px;margin:2em auto;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}td:first-child,th:first-child{text-align:left}pre{background:#f6f6f6;padding:1em;overflow:auto}</style>
 </head><body>
 <h1>${escapeHtml(recipe.name)}</h1>
@@ -35,13 +36,9 @@ export function renderRunPage(recipe: Recipe, summary: TrainSummary, curvesFile:
 ${rows}
 </table>
 <h2>Learning curves</h2>
-<img src="${escapeHtml(curvesFile)}" alt="success by RL iteration">
+<img src="${escapeAttribute(curvesFile)}" alt="success by RL iteration">
 <h2>Recipe</h2>
 <pre>${escapeHtml(JSON.stringify(recipe, null, 2))}</pre>
 </body></html>
 `;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"]/g, (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[character] as string);
 }

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs';
 import { formatDuration } from '../agents/progress.js';
 import { GymError } from '../core/errors.js';
 import { makeEnv } from '../core/registry.js';
 import type { GuardedEnv } from '../core/wrappers.js';
+import { writeAtomic } from '../core/write-atomic.js';
 import { deriveActionSpace, describeActionSpace } from './action-space.js';
 import { type BackendChoice, describeBackend, onTrainingBackend, selectBackend, trainingBackendOf } from './backend.js';
 import { type CheckpointMeta, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
@@ -391,13 +392,6 @@ async function trimMetrics(file: string, lastIteration: number): Promise<void> {
     }
   });
   await writeAtomic(file, kept.map((line) => `${line}\n`).join(''));
-}
-
-/** Writes a file through a temporary name and a rename, so readers never see half of it. */
-export async function writeAtomic(file: string, body: string | Buffer): Promise<void> {
-  const temporary = `${file}.tmp-${process.pid}`;
-  await writeFile(temporary, body);
-  await rename(temporary, file);
 }
 
 function percent(value: number): string {

@@ -1,6 +1,8 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GymError } from '../core/errors.js';
+import { writeAtomic } from '../core/write-atomic.js';
+import { escapeAttribute, escapeHtml } from '../trajectories/viewer/text.js';
 import { renderCurves } from './curves.js';
 import type { Evaluation } from './evaluate.js';
 import { parseRecipe, type Recipe } from './recipe.js';
@@ -150,10 +152,15 @@ export async function renderComparison(suite: Suite, outcomes: readonly VariantO
   return { success, toolCalls };
 }
 
+/** An arm's outcome: its RL result, else its SFT result, else the random baseline. */
+function finalEvaluation(outcome: VariantOutcome): Evaluation {
+  return outcome.summary.rl ?? outcome.summary.sft ?? outcome.summary.random;
+}
+
 /** The suite's table as Markdown: one row per arm, the held-out numbers of its last evaluation. */
 export function comparisonTable(outcomes: readonly VariantOutcome[]): string {
   const rows = outcomes.map((outcome) => {
-    const last = outcome.summary.rl ?? outcome.summary.sft ?? outcome.summary.random;
+    const last = finalEvaluation(outcome);
     return `| ${outcome.variant.name} | ${(100 * last.successRate).toFixed(1)}% | ${last.meanToolCalls.toFixed(2)} | ${last.toolCallsPerSolved.toFixed(2)} | ${last.meanTurns.toFixed(1)} | ${outcome.variant.description} |`;
   });
   return [
@@ -166,16 +173,16 @@ export function comparisonTable(outcomes: readonly VariantOutcome[]): string {
 function renderSuitePage(suite: Suite, outcomes: readonly VariantOutcome[]): string {
   const rows = outcomes
     .map((outcome) => {
-      const last = outcome.summary.rl ?? outcome.summary.sft ?? outcome.summary.random;
+      const last = finalEvaluation(outcome);
       return (
-        `<tr><td><a href="${escapeHtml(outcome.variant.name)}/${RUN_FILES.page}">${escapeHtml(outcome.variant.name)}</a></td>` +
+        `<tr><td><a href="${escapeAttribute(outcome.variant.name)}/${RUN_FILES.page}">${escapeHtml(outcome.variant.name)}</a></td>` +
         `<td>${(100 * last.successRate).toFixed(1)}%</td><td>${last.meanToolCalls.toFixed(2)}</td><td>${last.toolCallsPerSolved.toFixed(2)}</td>` +
         `<td>${last.meanTurns.toFixed(1)}</td><td>${escapeHtml(outcome.variant.description)}</td></tr>`
       );
     })
     .join('\n');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(suite.name)} — thinkgym train</title>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeAttribute(suite.name)} — thinkgym train</title>
 <style>body{font-family:sans-serif;max-width:960px;margin:2em auto;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}td:first-child,th:first-child,td:last-child{text-align:left}</style>
 </head><body>
 <h1>${escapeHtml(suite.name)}</h1>
@@ -189,16 +196,6 @@ ${rows}
 <img src="${SUITE_FILES.toolCalls}" alt="tool calls per solved episode of every variant by RL iteration">
 </body></html>
 `;
-}
-
-async function writeAtomic(file: string, data: string | Buffer): Promise<void> {
-  const temporary = `${file}.tmp-${process.pid}`;
-  await writeFile(temporary, data);
-  await rename(temporary, file);
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"]/g, (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[character] as string);
 }
 
 function mergeFields(base: Record<string, unknown>, overrides: Record<string, unknown>): Record<string, unknown> {

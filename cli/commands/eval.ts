@@ -1,7 +1,8 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { registry, validateEnvOptions } from '../../core/registry.js';
 import { parseSplitName } from '../../core/split.js';
+import { writeAtomic } from '../../core/write-atomic.js';
 import { DEFAULT_IMAGE_BUDGET, type EvalConfig, type EvalPolicy, parseDialect } from '../../eval/config.js';
 import { evalMarkdown } from '../../eval/report.js';
 import { runEval } from '../../eval/runner.js';
@@ -77,8 +78,8 @@ export async function evalCommand(argv: readonly string[]): Promise<number> {
   } else {
     const out = resolve(values.out);
     await mkdir(out, { recursive: true });
-    await writeAtomically(join(out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-    await writeAtomically(join(out, 'report.md'), markdown);
+    await writeAtomic(join(out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+    await writeAtomic(join(out, 'report.md'), markdown);
     const { results } = report;
     console.log(
       `${config.env} ${config.split} ${config.policy.name}: ${results.episodes} episodes, success ${(results.successRate * 100).toFixed(1)}%, mean reward ${results.meanReward.toFixed(3)} — report in ${out}`,
@@ -158,10 +159,4 @@ function numberFlag(value: string | undefined, name: string, fallback: number): 
   const parsed = Number(value);
   if (!Number.isFinite(parsed) || parsed < 0) throw new UsageError(`--${name} must be a number >= 0, got "${value}".`);
   return parsed;
-}
-
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const temporary = `${path}.tmp-${process.pid}`;
-  await writeFile(temporary, text);
-  await rename(temporary, path);
 }

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { FormatError } from '../../core/errors.js';
 import { compileSchema } from '../../core/schema.js';
+import { readDatasetText } from '../text-file.js';
 
 /**
  * Loader for the ChartQA format: a JSON list of `{imgname, query, label}` (the `*_augmented.json`
@@ -48,16 +49,10 @@ const ITEMS_SCHEMA = {
  */
 export async function loadChartQA(file: string, images?: string): Promise<ChartQASet> {
   const path = resolve(file);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new FormatError(
-      `Cannot read the ChartQA file ${path}; pass the path of a *_augmented.json or *_human.json file.`,
-      { file: path },
-      error,
-    );
-  }
+  const text = await readDatasetText(
+    path,
+    `Cannot read the ChartQA file ${path}; pass the path of a *_augmented.json or *_human.json file.`,
+  );
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import sharp from 'sharp';
 import { FormatError } from '../../core/errors.js';
 import { PNG_OPTIONS } from '../../tools/image/pixels.js';
+import { readDatasetText } from '../text-file.js';
 import type { Gold } from './questions.js';
 import { chosenOption } from './score.js';
 
@@ -43,16 +44,10 @@ const NUMBER = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)\s*$/;
  */
 export async function loadSpatialSet(file: string): Promise<SpatialSet> {
   const path = resolve(file);
-  let content: string;
-  try {
-    content = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new FormatError(
-      `Cannot read the dataset file ${path}; pass the path of a .jsonl file (dataset=<file.jsonl>).`,
-      { file: path },
-      error,
-    );
-  }
+  const content = await readDatasetText(
+    path,
+    `Cannot read the dataset file ${path}; pass the path of a .jsonl file (dataset=<file.jsonl>).`,
+  );
   const items: SpatialItem[] = [];
   const lines = content.split(/\r?\n/);
   for (const [index, raw] of lines.entries()) {

@@ -4,6 +4,7 @@ import { FormatError } from '../../core/errors.js';
 import { decodeSamples, type Samples } from '../../tools/image/samples.js';
 import type { PixelBox } from '../../tools/image/scene.js';
 import { type Calibration, type DisplayWindow, RAW_CALIBRATION } from '../../tools/image/window.js';
+import { readDatasetText } from '../text-file.js';
 import { decodeDicom, dicomSamples, isDicom } from './dicom.js';
 
 /**
@@ -46,16 +47,7 @@ export interface DecodedImage {
  */
 export async function loadMedicalDataset(file: string, images?: string): Promise<MedicalDataset> {
   const path = resolve(file);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new FormatError(
-      `Cannot read the dataset file ${path}; pass a VQA-RAD / SLAKE style .json or .jsonl file.`,
-      { file: path },
-      error,
-    );
-  }
+  const text = await readDatasetText(path, `Cannot read the dataset file ${path}; pass a VQA-RAD / SLAKE style .json or .jsonl file.`);
   const records: { value: unknown; line?: number; index: number }[] = [];
   if (extname(path).toLowerCase() === '.jsonl') {
     const lines = text.split(/\r?\n/);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { FormatError, type GymError } from '../../core/errors.js';
+import { readDatasetText } from '../text-file.js';
 import { probeVideo, type VideoProbe } from './extract.js';
 import { type FfmpegBinary, findFfmpeg } from './ffmpeg.js';
 import type { Gold } from './questions.js';
@@ -40,12 +40,7 @@ export interface VideoSet {
 /** Reads and checks a video QA JSONL file (see the module note). Throws {@link FormatError} with the file and line. */
 export async function loadVideoSet(file: string, ffmpeg: FfmpegBinary = findFfmpeg()): Promise<VideoSet> {
   const path = resolve(file);
-  let content: string;
-  try {
-    content = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new FormatError(`Cannot read the video QA file ${path}; pass dataset=<file.jsonl>.`, { file: path }, error);
-  }
+  const content = await readDatasetText(path, `Cannot read the video QA file ${path}; pass dataset=<file.jsonl>.`);
   const folder = dirname(path);
   const items: VideoItem[] = [];
   const lines = content.split('\n');
