@@ -85,6 +85,7 @@ export async function rlIteration(
   const rolloutStart = performance.now();
   const steps: TrainingStep[] = [];
   const records: EpisodeRecord[] = [];
+  const rewards: number[] = [];
   for (const seed of seeds) {
     const group = await Promise.all(
       Array.from({ length: settings.groupSize }, async (_, member) => {
@@ -104,10 +105,9 @@ export async function rlIteration(
         return { record, acted };
       }),
     );
-    const advantages = groupAdvantages(
-      group.map((member) => episodeReward(member.record, reward, meta.maxTurns)),
-      { scaleByStd: settings.advantage === 'grpo' },
-    );
+    const groupRewards = group.map((member) => episodeReward(member.record, reward, meta.maxTurns));
+    rewards.push(...groupRewards);
+    const advantages = groupAdvantages(groupRewards, { scaleByStd: settings.advantage === 'grpo' });
     group.forEach((member, index) => {
       records.push(member.record);
       const advantage = advantages[index] ?? 0;
@@ -126,7 +126,7 @@ export async function rlIteration(
   return {
     episodes: records.length,
     steps: records.reduce((sum, record) => sum + record.steps.length, 0),
-    meanReward: mean(records.map((record) => episodeReward(record, reward, meta.maxTurns))),
+    meanReward: mean(rewards),
     successRate: solved.length / Math.max(1, records.length),
     meanTurns: mean(records.map((record) => record.counts.turns)),
     meanToolCalls: mean(records.map((record) => record.counts.toolCalls)),
