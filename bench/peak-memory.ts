@@ -84,13 +84,9 @@ export const run: BenchRun = async () => {
       await rm(out, { recursive: true, force: true });
     }
   }
-  // The same run with glibc's malloc held to two arenas: libvips' worker threads each grow their own
-  // arena otherwise, and the difference is the fragmentation they leave behind.
-  for (const environment of [{}, { MALLOC_ARENA_MAX: '2' }] as Record<string, string>[]) {
-    const long = await measureChartRun(environment);
-    rows.push(...long.rows);
-    notes.push(...long.notes);
-  }
+  const long = await measureChartRun();
+  rows.push(...long.rows);
+  notes.push(...long.notes);
   return {
     title: 'Peak memory at the largest allowed sizes, and over a long chart run (thinkgym generate, oracle, concurrency 4)',
     rows,

@@ -123,7 +123,7 @@ export function study(chartCount: number, half: boolean): BenchRun {
     try {
       for (let seed = 0; seed < chartCount; seed += 1) {
         const task = generateTask(new Random(seed), DEFAULT_GENERATION);
-        const rendered = await renderChart(task.chart);
+        const rendered = renderChart(task.chart);
         const full = await decodeImage(rendered.png);
         // Half size: labels about as small as in scanned or thumbnail charts, where zooming matters.
         const raw = half ? await halve(full) : full;

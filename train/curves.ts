@@ -43,7 +43,7 @@ export async function renderCurves(curves: readonly Curve[], options: CurveChart
   const highest = Math.max(1, ...series.flatMap((entry) => entry.values));
   const step = niceStep((options.max ?? highest) / 5);
   const max = options.max ?? Math.ceil(highest / step) * step;
-  const rendered = await renderChart({
+  const rendered = renderChart({
     data: {
       type: series.length > 1 ? 'multi-line' : 'line',
       title: options.title,

@@ -231,8 +231,9 @@ export class ChartEnv extends ToolEnv<ChartState> {
     this.pixels.clear();
     if (this.chartqa !== undefined) return this.chartQATask(this.chartqa, seed);
     const task = generateTask(random, this.generation, this.kinds);
-    const rendered = await renderChart(task.chart);
+    const rendered = renderChart(task.chart);
     const ref = await this.context.images.put(rendered.png);
+    this.pixels.remember(ref, rendered.raw);
     const state: ChartState = {
       image: ref,
       current: ref,

@@ -1,27 +1,32 @@
-import sharp from 'sharp';
-import { PNG_OPTIONS } from '../../tools/image/pixels.js';
+import { encodePngPixels } from '../../core/png-encode.js';
+import type { RawImage } from '../../tools/image/pixels.js';
+import { rasterizeSvg } from '../../tools/image/rasterize-svg.js';
 import type { PixelBox } from '../../tools/image/scene.js';
 import { type FontName, fixed, measureText, type TextOptions, textToPath } from '../../tools/image/text.js';
 import { formatNumber } from './format.js';
 import { type Chart, type ChartData, type ChartStyle, formatValue } from './generate.js';
 import type { ChartElement, ChartScene, ValueAxis } from './scene.js';
 
-/** A rendered chart: PNG bytes, the SVG they were rasterised from, and the scene graph. */
+/** A rendered chart: PNG bytes, their pixels, the SVG they were rasterised from, and the scene graph. */
 export interface RenderedChart {
   readonly png: Buffer;
+  readonly raw: RawImage;
   readonly svg: string;
   readonly scene: ChartScene;
 }
 
 /**
  * Draws a chart: lays it out as SVG (all text as glyph paths from the bundled DejaVu fonts) while
- * recording the pixel box of every mark and label, then rasterises the SVG with sharp to an RGB
- * PNG. The same chart always gives the same bytes.
+ * recording the pixel box of every mark and label, then rasterises the SVG in TypeScript
+ * (`rasterize-svg.ts`) and encodes an RGB PNG (`core/png-encode.ts`). No native library takes
+ * part, so the same chart gives the same bytes on every machine, and a long run holds no native
+ * heap.
  */
-export async function renderChart(chart: Chart): Promise<RenderedChart> {
+export function renderChart(chart: Chart): RenderedChart {
   const { svg, scene } = layoutChart(chart);
-  const png = await sharp(Buffer.from(svg)).removeAlpha().png(PNG_OPTIONS).toBuffer();
-  return { png, svg, scene };
+  const raw = rasterizeSvg(svg);
+  const png = encodePngPixels(raw.width, raw.height, { kind: 'rgb' }, raw.data);
+  return { png, raw, svg, scene };
 }
 
 /** Lays a chart out: its SVG document and scene graph (pure and synchronous). */

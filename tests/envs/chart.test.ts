@@ -137,7 +137,7 @@ describe('chart-v0 determinism', () => {
     const task = generateTask(new Random(5));
     const { svg } = layoutChart(task.chart);
     expect(svg).not.toContain('<text');
-    const rendered = await renderChart(task.chart);
+    const rendered = renderChart(task.chart);
     expect(rendered.png.readUInt32BE(16)).toBe(task.chart.style.width);
     expect(rendered.png.readUInt32BE(20)).toBe(task.chart.style.height);
   });

@@ -1,7 +1,7 @@
 import { image, text } from '../../core/content.js';
 import { type Tool, type ToolResult, toolError } from '../../core/tool.js';
 import { checkLine, describeFrame, frameUnits } from './frame.js';
-import { encodePng, type PixelSource, paintLine, type Rgb, sharedPixelCache } from './pixels.js';
+import { encodeToolPng, type PixelSource, paintLine, type Rgb, sharedPixelCache } from './pixels.js';
 import type { ImageToolOptions, ImageToolState } from './state.js';
 
 /** Colours a guide line may take, by name. */
@@ -92,7 +92,7 @@ function createLineTool<State extends ImageToolState, Args extends HorizontalLin
       const span = lineSpan(checked.pixel, thickness);
       const raw = await pixels.raw(state.current, context.images);
       const drawn = paintLine(raw, orientation, span.start, thickness, LINE_COLORS[colorName]);
-      const ref = await context.images.put(await encodePng(drawn));
+      const ref = await context.images.put(encodeToolPng(drawn));
       pixels.remember(ref, drawn);
       state.current = ref;
       const where =

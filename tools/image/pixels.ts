@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import type { ImageRef } from '../../core/content.js';
 import { GymError } from '../../core/errors.js';
 import type { ImageStore } from '../../core/image-store.js';
+import { encodePngPixels } from '../../core/png-encode.js';
 import { DecodeCache, type DecodeCacheOptions } from './decode-cache.js';
 import type { PixelRegion } from './frame.js';
 import { cropRaw, type ResampleKernel, resampleRegion } from './resample.js';
@@ -45,17 +46,23 @@ export function rawPipeline(raw: RawImage): sharp.Sharp {
   return sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels } });
 }
 
-/** Encodes raw pixels as PNG with {@link PNG_OPTIONS}. */
+/** Encodes raw pixels as PNG with {@link PNG_OPTIONS} through sharp (frames decoded from video files). */
 export function encodePng(raw: RawImage): Promise<Buffer> {
   return rawPipeline(raw).png(PNG_OPTIONS).toBuffer();
 }
 
 /**
- * PNG encoding of the views the tools return (zoomed and cropped regions): lossless and
- * deterministic like {@link PNG_OPTIONS}, at zlib level 3. On zooms and crops of 12 charts it took
- * about 70% of level 6's time, for files about 7% larger (9.4 KB against 8.8 KB). Views are looked
- * at once; the images envs keep (charts, drawn lines) stay at level 6.
+ * Encodes the images the tools make from an image (zoomed and cropped views, drawn lines) with
+ * thinkgym's own PNG encoder (`core/png-encode.ts`), on the calling thread. Rendered charts and
+ * their views are flat colour and anti-aliased edges, where it gives files about a third larger
+ * than zlib level 6 and the same bytes on every machine; and no libvips thread takes part, so a
+ * long run's native heap stays flat (`bench/peak-memory-chart.ts`).
  */
+export function encodeToolPng(raw: RawImage): Buffer {
+  return encodePngPixels(raw.width, raw.height, { kind: 'rgb' }, raw.data);
+}
+
+/** PNG encoding of the views `extractPng` shrinks through libvips (see there). */
 export const VIEW_PNG_OPTIONS = { compressionLevel: 3, palette: false, adaptiveFiltering: false } as const;
 
 /**
@@ -67,10 +74,10 @@ export const ZOOM_KERNEL: ResampleKernel = 'cubic';
 
 /**
  * Cuts `region` out of `raw`, optionally resampled to `width` x `height` ({@link ZOOM_KERNEL} by
- * default), and encodes it as PNG with {@link VIEW_PNG_OPTIONS}. Crops and enlargements are plain
- * TypeScript on the decoded pixels (`resample.ts`), and only the PNG encoding goes through sharp.
- * Reductions (a zoom capped below 1x on a region over 2048 pixels, `MAX_ZOOM_SIDE`) go through
- * libvips' reducer with the same kernel, many times faster there for wide kernels.
+ * default), and encodes it as PNG. Crops and enlargements are plain TypeScript on the decoded
+ * pixels (`resample.ts`) encoded by {@link encodeToolPng}. Reductions (a zoom capped below 1x on a
+ * region over 2048 pixels, `MAX_ZOOM_SIDE`) go through libvips' reducer with the same kernel, many
+ * times faster there for wide kernels, and its encoder at {@link VIEW_PNG_OPTIONS}.
  */
 export function extractPng(
   raw: RawImage,
@@ -82,7 +89,7 @@ export function extractPng(
     return rawPipeline(raw).extract(region).resize(size.width, size.height, { kernel, fit: 'fill' }).png(VIEW_PNG_OPTIONS).toBuffer();
   }
   const view = size === undefined ? cropRaw(raw, region) : resampleRegion(raw, region, size.width, size.height, kernel);
-  return rawPipeline(view).png(VIEW_PNG_OPTIONS).toBuffer();
+  return Promise.resolve(encodeToolPng(view));
 }
 
 /**

@@ -88,7 +88,7 @@ export async function writeViewer(options: WriteViewerOptions): Promise<ViewerRe
   if (charts.length > 0) {
     const { renderChart } = await import('../../envs/chart/render.js');
     await mkdir(join(filesDirectory, 'charts'), { recursive: true });
-    for (const chart of charts) await writeFile(join(filesDirectory, 'charts', chart.file), (await renderChart(chart.chart)).png);
+    for (const chart of charts) await writeFile(join(filesDirectory, 'charts', chart.file), renderChart(chart.chart).png);
   }
   const notes = options.failuresOnly === true ? ['Only episodes that did not succeed (--failures).'] : [];
   const body = indexPageBody({
