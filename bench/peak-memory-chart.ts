@@ -24,8 +24,9 @@ export interface ChartRun {
  * `thinkgym generate --env chart-v0 --policy oracle --episodes 1000`, run as a user runs it
  * (`node bin/thinkgym.js`, so dist/ when it is current): the kernel's peak RSS of the process
  * (VmHWM) and its RSS when 25, 50, 75 and 100% of the episodes are written, read from /proc every
- * 50 ms while the episodes are counted in trajectories.jsonl. The slope (least squares over every
- * sample from 25% of the run on, in MiB per 1,000 episodes) says whether memory grows with the run. Linux only (/proc); elsewhere
+ * 50 ms while the episodes are counted in trajectories.jsonl. The slope ({@link theilSenSlope} over
+ * the samples from 25% of the episodes until the last is written, in MiB per 1,000 episodes) says
+ * whether memory grows with the run. Linux only (/proc); elsewhere
  * it returns a note and no rows.
  */
 export async function measureChartRun(environment: Readonly<Record<string, string>> = {}): Promise<ChartRun> {
@@ -70,7 +71,8 @@ export async function measureChartRun(environment: Readonly<Record<string, strin
       if (status !== undefined && status.rssMiB > 0) {
         peak = Math.max(peak, status.peakMiB);
         const written = await episodes.count();
-        if (written >= FRACTIONS[0] * CHART_EPISODES) late.push([written, status.rssMiB]);
+        // From a quarter of the episodes until the last is written: not the writer's shutdown.
+        if (written >= FRACTIONS[0] * CHART_EPISODES && written < CHART_EPISODES) late.push([written, status.rssMiB]);
         FRACTIONS.forEach((fraction, index) => {
           if (atFraction[index] === undefined && written >= fraction * CHART_EPISODES) atFraction[index] = status.rssMiB;
         });
@@ -89,7 +91,7 @@ export async function measureChartRun(environment: Readonly<Record<string, strin
         goal: `< ${PEAK_GOAL_MIB} MiB`,
       },
     ];
-    const slope = leastSquaresSlope(late);
+    const slope = theilSenSlope(late);
     if (slope !== undefined) {
       rows.push({
         name: `chart-v0 RSS slope from 25% to 100% of the run${suffix}`,
@@ -111,18 +113,31 @@ export async function measureChartRun(environment: Readonly<Record<string, strin
   }
 }
 
-/** Least-squares slope of y over x; undefined for fewer than two distinct x. */
-function leastSquaresSlope(points: readonly (readonly [number, number])[]): number | undefined {
-  const n = points.length;
-  const meanX = points.reduce((sum, [x]) => sum + x, 0) / n;
-  const meanY = points.reduce((sum, [, y]) => sum + y, 0) / n;
-  let covariance = 0;
-  let variance = 0;
-  for (const [x, y] of points) {
-    covariance += (x - meanX) * (y - meanY);
-    variance += (x - meanX) ** 2;
+/** Most samples the slope is taken over (evenly spaced), which bounds its pairs to about 80,000. */
+const SLOPE_SAMPLES = 400;
+
+/**
+ * Theil–Sen slope of y over x: the median of the slopes between every pair of points with distinct
+ * x. Garbage collection makes RSS a sawtooth, and a least-squares line through it tilts with
+ * wherever the last few teeth happen to fall; the median of pairwise slopes follows the trend
+ * under them. Undefined for fewer than two distinct x.
+ */
+export function theilSenSlope(points: readonly (readonly [number, number])[]): number | undefined {
+  const step = Math.max(1, points.length / SLOPE_SAMPLES);
+  const kept: (readonly [number, number])[] = [];
+  for (let index = 0; index < points.length; index += step) kept.push(points[Math.floor(index)] as readonly [number, number]);
+  const slopes: number[] = [];
+  for (let first = 0; first < kept.length; first += 1) {
+    for (let second = first + 1; second < kept.length; second += 1) {
+      const [x1, y1] = kept[first] as readonly [number, number];
+      const [x2, y2] = kept[second] as readonly [number, number];
+      if (x1 !== x2) slopes.push((y2 - y1) / (x2 - x1));
+    }
   }
-  return n < 2 || variance === 0 ? undefined : covariance / variance;
+  if (slopes.length === 0) return undefined;
+  slopes.sort((a, b) => a - b);
+  const middle = slopes.length >> 1;
+  return slopes.length % 2 === 1 ? (slopes[middle] as number) : ((slopes[middle - 1] as number) + (slopes[middle] as number)) / 2;
 }
 
 /** Current and peak resident set size of a process, in MiB, from /proc; undefined once it has gone. */
