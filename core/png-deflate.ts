@@ -62,6 +62,12 @@ function distanceCode(distance: number): { code: number; bits: number } {
   throw new RangeError(`A deflate distance is at most 32768, got ${distance}.`);
 }
 
+/**
+ * The bytes every {@link BitSink} writes into, kept between calls (compression is synchronous and
+ * `finish` copies the bits out), so a long run does not allocate and drop a buffer per image.
+ */
+let sinkScratch = new Uint8Array(1 << 16);
+
 /** Bits written least significant first into a byte array that grows as needed. */
 class BitSink {
   bytes: Uint8Array;
@@ -70,7 +76,8 @@ class BitSink {
   private count = 0;
 
   constructor(capacity: number) {
-    this.bytes = new Uint8Array(Math.max(64, capacity));
+    if (sinkScratch.length < capacity) sinkScratch = new Uint8Array(Math.max(64, capacity));
+    this.bytes = sinkScratch;
   }
 
   /** Number of bits written so far. */
@@ -119,6 +126,7 @@ class BitSink {
     const larger = new Uint8Array(this.bytes.length * 2);
     larger.set(this.bytes);
     this.bytes = larger;
+    sinkScratch = larger;
   }
 }
 
@@ -250,7 +258,7 @@ export interface DeflatedRows {
 export function deflateRows(raw: Uint8Array, rows: number, pixelBytes: number, stride: number, keepLog: boolean): DeflatedRows {
   const length = rows * stride;
   const shape = shapeOf(raw, pixelBytes, stride);
-  const sink = new BitSink(length / 4 + 64);
+  const sink = new BitSink(length / 16 + 64);
   const log = keepLog ? new LogBuilder(rows) : undefined;
   for (let row = 0; row < rows; row += 1) {
     const end = (row + 1) * stride;

@@ -20,11 +20,11 @@ export interface RenderedChart {
  * recording the pixel box of every mark and label, then rasterises the SVG in TypeScript
  * (`rasterize-svg.ts`) and encodes an RGB PNG (`core/png-encode.ts`). No native library takes
  * part, so the same chart gives the same bytes on every machine, and a long run holds no native
- * heap.
+ * heap. The pixels are drawn into `target` when it is large enough (see `rasterizeSvg`).
  */
-export function renderChart(chart: Chart): RenderedChart {
+export function renderChart(chart: Chart, target?: Buffer): RenderedChart {
   const { svg, scene } = layoutChart(chart);
-  const raw = rasterizeSvg(svg);
+  const raw = rasterizeSvg(svg, target);
   const png = encodePngPixels(raw.width, raw.height, { kind: 'rgb' }, raw.data);
   return { png, raw, svg, scene };
 }

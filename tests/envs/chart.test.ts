@@ -133,6 +133,20 @@ describe('chart-v0 determinism', () => {
     expect(imageC.sha256).not.toBe(imageA.sha256);
   });
 
+  it('plays the same episodes on one env (its chart canvas drawn over) as on a fresh env each', async () => {
+    const reused = await chartEnv({ ocr: false });
+    const seeds = [7, 8, 9, 7, 10, 11];
+    const hashesOf = (record: Awaited<ReturnType<typeof runEpisode>>): string[] =>
+      record.steps.flatMap((step) => contentImages(step.observation).map((image) => image.sha256));
+    for (const seed of seeds) {
+      const again = await runEpisode(reused.env, new OraclePolicy(), { seed, images: reused.images });
+      const fresh = await chartEnv({ ocr: false });
+      const once = await runEpisode(fresh.env, new OraclePolicy(), { seed, images: fresh.images });
+      expect(hashesOf(again), `seed ${seed}`).toEqual(hashesOf(once));
+      expect(hashesOf(again).length, `seed ${seed}`).toBeGreaterThan(1);
+    }
+  });
+
   it('draws all text as paths and reaches every part of the image', async () => {
     const task = generateTask(new Random(5));
     const { svg } = layoutChart(task.chart);

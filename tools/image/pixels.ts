@@ -88,7 +88,8 @@ export function extractPng(
   if (size !== undefined && (size.width < region.width || size.height < region.height)) {
     return rawPipeline(raw).extract(region).resize(size.width, size.height, { kernel, fit: 'fill' }).png(VIEW_PNG_OPTIONS).toBuffer();
   }
-  const view = size === undefined ? cropRaw(raw, region) : resampleRegion(raw, region, size.width, size.height, kernel);
+  // The view is encoded at once, so its pixels can live in the resampler's kept buffer.
+  const view = size === undefined ? cropRaw(raw, region, true) : resampleRegion(raw, region, size.width, size.height, kernel, true);
   return Promise.resolve(encodeToolPng(view));
 }
 

@@ -32,8 +32,12 @@ interface Subpath {
   closed: boolean;
 }
 
-/** Rasterises `svg` (the subset above) to 8-bit RGB; what no shape covers stays black. */
-export function rasterizeSvg(svg: string): RawImage {
+/**
+ * Rasterises `svg` (the subset above) to 8-bit RGB; what no shape covers stays black. The pixels go
+ * to the start of `target` when it is given and large enough (an owner that draws one image after
+ * another reuses one buffer), else to a new buffer.
+ */
+export function rasterizeSvg(svg: string, target?: Buffer): RawImage {
   const root = /^\s*<svg\b([^>]*)>/.exec(svg);
   if (root === null) throw unsupported('the document must start with an <svg> element');
   const attributes = parseAttributes('svg', root[1] as string);
@@ -50,7 +54,9 @@ export function rasterizeSvg(svg: string): RawImage {
   ) {
     throw unsupported(`viewBox "${viewBox}" must be "0 0 ${width} ${height}" (no scaling)`);
   }
-  const canvas = new CoverageCanvas(width, height, Buffer.alloc(width * height * 3));
+  const bytes = width * height * 3;
+  const pixels = target !== undefined && target.length >= bytes ? target.subarray(0, bytes).fill(0) : Buffer.alloc(bytes);
+  const canvas = new CoverageCanvas(width, height, pixels);
   const body = svg.slice(root[0].length);
   const element = /<(\/?)([A-Za-z][\w-]*)([^>]*?)(\/?)>/g;
   let position = 0;

@@ -136,9 +136,34 @@ function clip(value: number): number {
 }
 
 /**
+ * The row pass's output when a column pass follows and reads it at once: one buffer kept between
+ * calls (resampling is synchronous), so a zoom allocates only the image it returns.
+ */
+let rowsScratch = Buffer.alloc(0);
+
+/** The output of a `kept` resample or crop (see {@link resampleRegion}), kept between calls. */
+let keptOutput = Buffer.alloc(0);
+
+/** A buffer for `bytes` of output: fresh, or the kept one (valid until the next kept call). */
+function outputBuffer(bytes: number, kept: boolean): Buffer {
+  if (!kept) return Buffer.allocUnsafe(bytes);
+  if (keptOutput.length < bytes) keptOutput = Buffer.allocUnsafe(bytes);
+  return keptOutput.subarray(0, bytes);
+}
+
+/** `bytes` zeroed bytes of the kept row-pass buffer, grown when too small. */
+function intermediateRows(bytes: number): Buffer {
+  if (rowsScratch.length < bytes) rowsScratch = Buffer.alloc(bytes);
+  const view = rowsScratch.subarray(0, bytes);
+  view.fill(0);
+  return view;
+}
+
+/**
  * Resamples each row of `source` (`rows` rows, `stride` bytes apart from `offset`, `inBytes`
  * bytes used of each). A row equal to the one above (common in charts and drawings: flat
- * backgrounds, bars) is not computed again but copied.
+ * backgrounds, bars) is not computed again but copied. With
+ * `intermediate`, the output is the kept buffer, valid until the next call.
  */
 function resampleRows(
   source: Buffer,
@@ -149,9 +174,11 @@ function resampleRows(
   taps: Taps,
   outWidth: number,
   outStride: number,
+  intermediate: boolean,
+  kept: boolean,
 ): Buffer {
   const rowBytes = outStride;
-  const output = Buffer.alloc(outStride * rows);
+  const output = intermediate ? intermediateRows(outStride * rows) : outputBuffer(outStride * rows, kept).fill(0);
   const { first, count, weights, size } = taps;
   /** `repeats[x]`: how many pixels in a row, ending at `x`, are equal to it. */
   const repeats = new Int32Array(inBytes / CHANNELS);
@@ -271,8 +298,9 @@ function resampleColumns(
   inRows: number,
   taps: Taps,
   outHeight: number,
+  kept: boolean,
 ): Buffer {
-  const output = Buffer.allocUnsafe(rowBytes * outHeight);
+  const output = outputBuffer(rowBytes * outHeight, kept);
   const { first, count, weights, size } = taps;
   /** `repeats[row]`: how many rows in a row, ending at `row`, are equal to it. */
   const repeats = new Int32Array(inRows);
@@ -348,8 +376,8 @@ function resampleColumns(
 }
 
 /** Nearest-neighbour: each output pixel copies the source pixel under its centre. */
-function nearest(raw: RawImage, region: PixelRegion, width: number, height: number): Buffer {
-  const output = Buffer.allocUnsafe(width * height * CHANNELS);
+function nearest(raw: RawImage, region: PixelRegion, width: number, height: number, kept: boolean): Buffer {
+  const output = outputBuffer(width * height * CHANNELS, kept);
   const columns = new Int32Array(width);
   for (let x = 0; x < width; x += 1) {
     columns[x] = (region.left + Math.min(Math.trunc(((x + 0.5) * region.width) / width), region.width - 1)) * CHANNELS;
@@ -376,10 +404,10 @@ function nearest(raw: RawImage, region: PixelRegion, width: number, height: numb
   return output;
 }
 
-/** The pixels of `region` of `raw`, copied row by row. */
-export function cropRaw(raw: RawImage, region: PixelRegion): RawImage {
+/** The pixels of `region` of `raw`, copied row by row (into the kept buffer with `kept`, as {@link resampleRegion}). */
+export function cropRaw(raw: RawImage, region: PixelRegion, kept = false): RawImage {
   const rowBytes = region.width * CHANNELS;
-  const data = Buffer.allocUnsafe(rowBytes * region.height);
+  const data = outputBuffer(rowBytes * region.height, kept);
   const stride = raw.width * CHANNELS;
   for (let y = 0; y < region.height; y += 1) {
     const start = (region.top + y) * stride + region.left * CHANNELS;
@@ -391,11 +419,20 @@ export function cropRaw(raw: RawImage, region: PixelRegion): RawImage {
 /**
  * `region` of `raw` resampled to `width` x `height` with `kernel`. Only pixels inside the region
  * contribute (the region is treated as an image of its own, as a crop followed by a resize). The
- * same input always gives the same bytes.
+ * same input always gives the same bytes. With `kept`, the pixels are written to one buffer kept
+ * between calls and stay valid only until the next kept call: for a view that is encoded at once,
+ * so a long run does not allocate and drop an image per call.
  */
-export function resampleRegion(raw: RawImage, region: PixelRegion, width: number, height: number, kernel: ResampleKernel): RawImage {
-  if (width === region.width && height === region.height) return cropRaw(raw, region);
-  if (kernel === 'nearest') return { data: nearest(raw, region, width, height), width, height, channels: CHANNELS };
+export function resampleRegion(
+  raw: RawImage,
+  region: PixelRegion,
+  width: number,
+  height: number,
+  kernel: ResampleKernel,
+  kept = false,
+): RawImage {
+  if (width === region.width && height === region.height) return cropRaw(raw, region, kept);
+  if (kernel === 'nearest') return { data: nearest(raw, region, width, height, kept), width, height, channels: CHANNELS };
   const stride = raw.width * CHANNELS;
   const regionStart = region.top * stride + region.left * CHANNELS;
   const regionBytes = region.width * CHANNELS;
@@ -414,6 +451,8 @@ export function resampleRegion(raw: RawImage, region: PixelRegion, width: number
             tapsFor(region.width, width, kernel),
             width,
             rowsStride,
+            height !== region.height,
+            kept,
           ),
           offset: 0,
           stride: rowsStride,
@@ -429,6 +468,7 @@ export function resampleRegion(raw: RawImage, region: PixelRegion, width: number
           region.height,
           tapsFor(region.height, height, kernel),
           height,
+          kept,
         );
   return { data, width, height, channels: CHANNELS };
 }
