@@ -8,6 +8,8 @@
  * The bits are the same as compressing the changed rows from scratch.
  */
 
+import { canonicalCodes, huffmanLengths } from './huffman.js';
+
 const MAX_MATCH = 258;
 const ADLER_MODULUS = 65521;
 
@@ -221,22 +223,34 @@ function matchLength(raw: Uint8Array, words: DataView, from: number, position: n
   return length;
 }
 
-/** Writes the symbol at `position` (the row ends at `end`) and returns the position after it. */
-function writeSymbol(shape: RowsShape, position: number, end: number, sink: BitSink): number {
+/**
+ * The greedy choice at `position` (the row ends at `end`): 0 for a literal, else twice the match
+ * length, plus 1 when the match is one row up rather than one pixel back.
+ */
+function chooseSymbol(shape: RowsShape, position: number, end: number): number {
   const { raw, words, pixelBytes, stride } = shape;
   const limit = Math.min(MAX_MATCH, end - position);
   const value = raw[position] as number;
   let best = 0;
-  let up = false;
+  let up = 0;
   if (position >= pixelBytes && raw[position - pixelBytes] === value)
     best = matchLength(raw, words, position - pixelBytes, position, limit);
   if (shape.upBits > 0 && position >= stride && best < limit && raw[position - stride] === value) {
     const run = matchLength(raw, words, position - stride, position, limit);
     if (run > best) {
       best = run;
-      up = true;
+      up = 1;
     }
   }
+  return best >= 3 ? 2 * best + up : 0;
+}
+
+/** Writes the symbol at `position` (the row ends at `end`) and returns the position after it. */
+function writeSymbol(shape: RowsShape, position: number, end: number, sink: BitSink): number {
+  const choice = chooseSymbol(shape, position, end);
+  const best = choice >>> 1;
+  const up = (choice & 1) === 1;
+  const value = shape.raw[position] as number;
   if (best >= 3) {
     sink.put(LENGTH_CODE[best] as number, LENGTH_BITS[best] as number);
     if (up) sink.put(shape.upCode, shape.upBits);
@@ -245,6 +259,192 @@ function writeSymbol(shape: RowsShape, position: number, end: number, sink: BitS
   }
   sink.put(LITERAL_CODES[value] as number, LITERAL_LENGTHS[value] as number);
   return position + 1;
+}
+
+/** Deflate's length symbol (257..285) of each match length 3..258, and its extra bits' count. */
+const LENGTH_SYMBOL = new Uint16Array(MAX_MATCH + 1);
+const LENGTH_EXTRA = new Uint8Array(MAX_MATCH + 1);
+/** The first length of each length symbol, by symbol - 257. */
+const LENGTH_BASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
+for (let code = 0; code < LENGTH_BASE.length; code += 1) {
+  const base = LENGTH_BASE[code] as number;
+  const end = code + 1 < LENGTH_BASE.length ? (LENGTH_BASE[code + 1] as number) : MAX_MATCH + 1;
+  for (let length = base; length < end; length += 1) {
+    LENGTH_SYMBOL[length] = 257 + code;
+    LENGTH_EXTRA[length] = code === 28 || code < 8 ? 0 : (code >> 2) - 1;
+  }
+}
+
+/** Deflate's distance symbol (0..29) of `distance`, with its extra bits' count and value. */
+function distanceSymbol(distance: number): { symbol: number; extraBits: number; extra: number } {
+  let base = 1;
+  for (let symbol = 0; symbol < 30; symbol += 1) {
+    const extraBits = symbol < 4 ? 0 : (symbol >> 1) - 1;
+    if (distance < base + (1 << extraBits)) return { symbol, extraBits, extra: distance - base };
+    base += 1 << extraBits;
+  }
+  throw new RangeError(`A deflate distance is at most 32768, got ${distance}.`);
+}
+
+/** Order in which a dynamic block sends the lengths of the code-length code (RFC 1951, 3.2.7). */
+const CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+
+/**
+ * The code lengths of the literal/length and distance codes as code-length symbols: 0..15 a
+ * length, 16 repeats the previous one 3..6 times, 17 and 18 are runs of 3..10 and 11..138 zeros.
+ * Each entry is the symbol, then its extra value (0 when it has none).
+ */
+function runLengths(lengths: Uint8Array): number[] {
+  const symbols: number[] = [];
+  let index = 0;
+  while (index < lengths.length) {
+    const length = lengths[index] as number;
+    let run = 1;
+    while (index + run < lengths.length && lengths[index + run] === length) run += 1;
+    index += run;
+    if (length === 0) {
+      while (run >= 11) {
+        const take = Math.min(run, 138);
+        symbols.push(18, take - 11);
+        run -= take;
+      }
+      if (run >= 3) {
+        symbols.push(17, run - 3);
+        run = 0;
+      }
+    } else {
+      symbols.push(length, 0);
+      run -= 1;
+      while (run >= 3) {
+        const take = Math.min(run, 6);
+        symbols.push(16, take - 3);
+        run -= take;
+      }
+    }
+    for (; run > 0; run -= 1) symbols.push(length, 0);
+  }
+  return symbols;
+}
+
+/**
+ * The symbols of the image being compressed by {@link deflateRowsDynamic}, between its two passes:
+ * kept between calls (compression is synchronous), grown to the most symbols an image has had.
+ */
+let symbolScratch = new Uint16Array(1 << 16);
+
+/** Extra bits after each code-length symbol 16, 17 and 18. */
+const RUN_EXTRA_BITS: Readonly<Record<number, number>> = { 16: 2, 17: 3, 18: 7 };
+
+/**
+ * One final dynamic-Huffman deflate block (BFINAL set, BTYPE 2) for `rows` rows of `raw`: the same
+ * greedy symbols as {@link deflateRows}, sent with Huffman codes built for this image's own symbol
+ * frequencies (`core/huffman.ts`), so an image whose bytes are mostly a few values compresses to
+ * far fewer bits than with the fixed codes. The symbols are chosen and counted once, kept, then
+ * written.
+ */
+export function deflateRowsDynamic(raw: Uint8Array, rows: number, pixelBytes: number, stride: number): DeflatedRows {
+  const shape = shapeOf(raw, pixelBytes, stride);
+  const near = distanceSymbol(pixelBytes);
+  const up = stride <= 32768 ? distanceSymbol(stride) : near;
+  const literals = new Uint32Array(286);
+  const distances = new Uint32Array(30);
+  // Pass one: choose every symbol, count it, and keep it (a byte value, or 256 + the match choice).
+  let symbols = symbolScratch;
+  let count = 0;
+  for (let row = 0; row < rows; row += 1) {
+    const end = (row + 1) * stride;
+    let position = row * stride;
+    while (position < end) {
+      if (count === symbols.length) {
+        const larger = new Uint16Array(symbols.length * 2);
+        larger.set(symbols);
+        symbols = larger;
+        symbolScratch = larger;
+      }
+      const choice = chooseSymbol(shape, position, end);
+      if (choice === 0) {
+        const value = raw[position] as number;
+        literals[value] = (literals[value] as number) + 1;
+        symbols[count++] = value;
+        position += 1;
+        continue;
+      }
+      const symbol = LENGTH_SYMBOL[choice >>> 1] as number;
+      literals[symbol] = (literals[symbol] as number) + 1;
+      const distance = (choice & 1) === 1 ? up.symbol : near.symbol;
+      distances[distance] = (distances[distance] as number) + 1;
+      symbols[count++] = 256 + choice;
+      position += choice >>> 1;
+    }
+  }
+  literals[256] = 1;
+  // A block without matches still sends one distance code.
+  if (distances.every((count) => count === 0)) distances[0] = 1;
+  const literalLengths = huffmanLengths(literals, 15);
+  const distanceLengths = huffmanLengths(distances, 15);
+  const literalCount = Math.max(257, lastUsed(literalLengths) + 1);
+  const distanceCount = Math.max(1, lastUsed(distanceLengths) + 1);
+  const lengths = new Uint8Array(literalCount + distanceCount);
+  lengths.set(literalLengths.subarray(0, literalCount));
+  lengths.set(distanceLengths.subarray(0, distanceCount), literalCount);
+  const runs = runLengths(lengths);
+  const runCounts = new Uint32Array(19);
+  for (let index = 0; index < runs.length; index += 2) runCounts[runs[index] as number] = (runCounts[runs[index] as number] as number) + 1;
+  const runLengthsCode = huffmanLengths(runCounts, 7);
+  let orderCount = CODE_LENGTH_ORDER.length;
+  while (orderCount > 4 && runLengthsCode[CODE_LENGTH_ORDER[orderCount - 1] as number] === 0) orderCount -= 1;
+
+  const sink = new BitSink((rows * stride) / 16 + 512);
+  sink.put(1, 1);
+  sink.put(2, 2);
+  sink.put(literalCount - 257, 5);
+  sink.put(distanceCount - 1, 5);
+  sink.put(orderCount - 4, 4);
+  for (let index = 0; index < orderCount; index += 1) sink.put(runLengthsCode[CODE_LENGTH_ORDER[index] as number] as number, 3);
+  const runCodes = canonicalCodes(runLengthsCode);
+  for (let index = 0; index < runs.length; index += 2) {
+    const symbol = runs[index] as number;
+    sink.put(runCodes[symbol] as number, runLengthsCode[symbol] as number);
+    const extraBits = RUN_EXTRA_BITS[symbol];
+    if (extraBits !== undefined) sink.put(runs[index + 1] as number, extraBits);
+  }
+  const literalCodes = canonicalCodes(literalLengths);
+  const distanceCodes = canonicalCodes(distanceLengths);
+  // A distance is its code, then its extra bits (up to 13 for a row of 32 KB): two writes, as a
+  // write takes at most 24 bits.
+  const nearCode = distanceCodes[near.symbol] as number;
+  const nearBits = distanceLengths[near.symbol] as number;
+  const upCode = distanceCodes[up.symbol] as number;
+  const upBits = distanceLengths[up.symbol] as number;
+  // Pass two: send the kept symbols with this block's codes.
+  for (let index = 0; index < count; index += 1) {
+    const entry = symbols[index] as number;
+    if (entry < 256) {
+      sink.put(literalCodes[entry] as number, literalLengths[entry] as number);
+      continue;
+    }
+    const choice = entry - 256;
+    const length = choice >>> 1;
+    const symbol = LENGTH_SYMBOL[length] as number;
+    sink.put(literalCodes[symbol] as number, literalLengths[symbol] as number);
+    const extraBits = LENGTH_EXTRA[length] as number;
+    if (extraBits > 0) sink.put(length - (LENGTH_BASE[symbol - 257] as number), extraBits);
+    if ((choice & 1) === 1) {
+      sink.put(upCode, upBits);
+      if (up.extraBits > 0) sink.put(up.extra, up.extraBits);
+    } else {
+      sink.put(nearCode, nearBits);
+      if (near.extraBits > 0) sink.put(near.extra, near.extraBits);
+    }
+  }
+  sink.put(literalCodes[256] as number, literalLengths[256] as number);
+  return { bytes: sink.finish(), bitCount: sink.length };
+}
+
+/** The highest index with a non-zero length, or -1. */
+function lastUsed(lengths: Uint8Array): number {
+  for (let index = lengths.length - 1; index >= 0; index -= 1) if (lengths[index] !== 0) return index;
+  return -1;
 }
 
 /** Compressed rows: the packed bits, their number, and the symbol log when asked for. */

@@ -25,7 +25,7 @@ export interface RenderedChart {
 export function renderChart(chart: Chart, target?: Buffer): RenderedChart {
   const { svg, scene } = layoutChart(chart);
   const raw = rasterizeSvg(svg, target);
-  const png = encodePngPixels(raw.width, raw.height, { kind: 'rgb' }, raw.data);
+  const png = encodePngPixels(raw.width, raw.height, { kind: 'rgb' }, raw.data, 'dynamic');
   return { png, raw, svg, scene };
 }
 

@@ -28,6 +28,43 @@ async function decode(png: Buffer): Promise<{ data: Buffer; channels: number }> 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 describe('PNG encoder', () => {
+  it('writes dynamic-Huffman PNGs that zlib inflates and libpng decodes to the same pixels', async () => {
+    const flat = new Uint8Array(40 * 30 * 3).fill(200);
+    const noise = new Uint8Array(64 * 9 * 3).map((_, index) => (index * 2654435761) >>> 24);
+    for (const [width, height, pixels] of [
+      [1, 1, Uint8Array.of(9, 8, 7)],
+      [40, 30, flat],
+      [64, 9, noise],
+      [97, 41, blocky(97, 41, 3, 5)],
+      [700, 3, blocky(700, 3, 3, 6)],
+    ] as const) {
+      const png = encodePngPixels(width, height, { kind: 'rgb' }, pixels, 'dynamic');
+      const decoded = await decode(png);
+      expect(Buffer.from(pixels).equals(decoded.data), `${width} x ${height}`).toBe(true);
+      // The IDAT is a zlib stream node's zlib accepts, checksum included.
+      const idat = png.indexOf('IDAT', 0, 'latin1');
+      const inflated = inflateSync(png.subarray(idat + 4, idat + 4 + png.readUInt32BE(idat - 4)));
+      expect(inflated.length).toBe(height * (width * 3 + 1));
+    }
+  });
+
+  it('writes smaller files with dynamic codes than with fixed ones on blocky images, and the same bytes every time', () => {
+    const pixels = blocky(200, 120, 3, 9);
+    const fixed = encodePngPixels(200, 120, { kind: 'rgb' }, pixels);
+    const dynamic = encodePngPixels(200, 120, { kind: 'rgb' }, pixels, 'dynamic');
+    expect(dynamic.length).toBeLessThan(fixed.length * 0.9);
+    expect(sha256(encodePngPixels(200, 120, { kind: 'rgb' }, pixels, 'dynamic'))).toBe(sha256(dynamic));
+  });
+
+  it('writes indexed PNGs with dynamic codes', async () => {
+    const rgb = blocky(64, 48, 3, 7).map((value) => value & 0xc0);
+    const indexed = toIndexed([rgb]);
+    if (indexed === undefined) throw new Error('expected at most 256 colours');
+    const png = encodePngPixels(64, 48, { kind: 'indexed', palette: indexed.palette }, indexed.indexes[0] as Uint8Array, 'dynamic');
+    const decoded = await decode(png);
+    expect(Buffer.from(rgb).equals(decoded.data)).toBe(true);
+  });
+
   it('writes RGB PNGs that decode to the same pixels, at sizes from 1 x 1 to rows longer than a match', async () => {
     for (const [width, height] of [
       [1, 1],

@@ -53,13 +53,13 @@ export function encodePng(raw: RawImage): Promise<Buffer> {
 
 /**
  * Encodes the images the tools make from an image (zoomed and cropped views, drawn lines) with
- * thinkgym's own PNG encoder (`core/png-encode.ts`), on the calling thread. Rendered charts and
- * their views are flat colour and anti-aliased edges, where it gives files about a third larger
- * than zlib level 6 and the same bytes on every machine; and no libvips thread takes part, so a
- * long run's native heap stays flat (`bench/peak-memory-chart.ts`).
+ * thinkgym's own PNG encoder (`core/png-encode.ts`, dynamic Huffman codes), on the calling thread.
+ * On rendered charts and their views (flat colour and anti-aliased edges) its files are about the
+ * size of zlib level 6's, and the same bytes on every machine; and no libvips thread takes part,
+ * so a long run's native heap stays flat (`bench/peak-memory-chart.ts`).
  */
 export function encodeToolPng(raw: RawImage): Buffer {
-  return encodePngPixels(raw.width, raw.height, { kind: 'rgb' }, raw.data);
+  return encodePngPixels(raw.width, raw.height, { kind: 'rgb' }, raw.data, 'dynamic');
 }
 
 /** PNG encoding of the views `extractPng` shrinks through libvips (see there). */
