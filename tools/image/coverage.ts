@@ -262,28 +262,17 @@ export class CoverageCanvas {
   }
 
   /** Blends `colour` over the box by the summed coverage, and clears the cells for the next shape. */
-  private paint([red, green, blue]: Colour): void {
+  private paint(colour: Colour): void {
     const cells = this.cells;
-    const pixels = this.pixels;
     const stride = this.columns + 1;
     for (let row = 0; row < this.rows; row += 1) {
       const base = row * stride;
-      let pixel = ((this.top + row) * this.width + this.left) * 3;
+      const first = (this.top + row) * this.width + this.left;
       let sum = 0;
-      for (let column = 0; column < this.columns; column += 1, pixel += 3) {
+      for (let column = 0; column < this.columns; column += 1) {
         sum += cells[base + column] as number;
         cells[base + column] = 0;
-        const coverage = Math.min(1, Math.abs(sum));
-        if (coverage < INVISIBLE) continue;
-        if (coverage > 1 - INVISIBLE) {
-          pixels[pixel] = red;
-          pixels[pixel + 1] = green;
-          pixels[pixel + 2] = blue;
-          continue;
-        }
-        pixels[pixel] = blend(pixels[pixel] as number, red, coverage);
-        pixels[pixel + 1] = blend(pixels[pixel + 1] as number, green, coverage);
-        pixels[pixel + 2] = blend(pixels[pixel + 2] as number, blue, coverage);
+        this.blendPixel(first + column, colour, Math.min(1, Math.abs(sum)));
       }
       cells[base + this.columns] = 0;
     }
