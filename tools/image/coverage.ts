@@ -199,7 +199,7 @@ export class CoverageCanvas {
     this.columns = right - this.left;
     this.rows = bottom - this.top;
     const needed = (this.columns + 1) * this.rows;
-    if (sharedCells.length < needed) sharedCells = new Float64Array(Math.max(needed, sharedCells.length * 2));
+    if (sharedCells.length < needed) sharedCells = new Float64Array(needed);
     this.cells = sharedCells;
     return true;
   }
