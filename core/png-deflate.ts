@@ -8,60 +8,65 @@
  * The bits are the same as compressing the changed rows from scratch.
  */
 
-import { canonicalCodes, huffmanLengths } from './huffman.js';
+import { canonicalCodes, huffmanLengths, reverseBits } from './huffman.js';
 
 const MAX_MATCH = 258;
 const ADLER_MODULUS = 65521;
 
+/** The first match length of each length symbol 257..285 (RFC 1951, 3.2.5), by symbol - 257. */
+const LENGTH_BASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
+/** Per match length 3..258: its length symbol (257..285), and how many extra bits follow it. */
+const LENGTH_SYMBOL = new Uint16Array(MAX_MATCH + 1);
+const LENGTH_EXTRA = new Uint8Array(MAX_MATCH + 1);
+for (let code = 0; code < LENGTH_BASE.length; code += 1) {
+  const base = LENGTH_BASE[code] as number;
+  const end = code + 1 < LENGTH_BASE.length ? (LENGTH_BASE[code + 1] as number) : MAX_MATCH + 1;
+  for (let length = base; length < end; length += 1) {
+    LENGTH_SYMBOL[length] = 257 + code;
+    LENGTH_EXTRA[length] = code === 28 || code < 8 ? 0 : (code >> 2) - 1;
+  }
+}
+
+/** Deflate's distance symbol (0..29) of `distance` (1..32768), with its extra bits' count and value. */
+function distanceSymbol(distance: number): { symbol: number; extraBits: number; extra: number } {
+  let base = 1;
+  for (let symbol = 0; symbol < 30; symbol += 1) {
+    const extraBits = symbol < 4 ? 0 : (symbol >> 1) - 1;
+    if (distance < base + (1 << extraBits)) return { symbol, extraBits, extra: distance - base };
+    base += 1 << extraBits;
+  }
+  throw new RangeError(`A deflate distance is at most 32768, got ${distance}.`);
+}
+
 /** Fixed-Huffman literal/length codes, bit-reversed for LSB-first output, and their lengths. */
 const LITERAL_CODES = new Uint16Array(288);
 const LITERAL_LENGTHS = new Uint8Array(288);
-/** Per match length 3..258: the length code with its extra bits appended, and its bit count. */
+for (let symbol = 0; symbol < 288; symbol += 1) {
+  const [code, length] =
+    symbol < 144
+      ? [0x30 + symbol, 8]
+      : symbol < 256
+        ? [0x190 + symbol - 144, 9]
+        : symbol < 280
+          ? [symbol - 256, 7]
+          : [0xc0 + symbol - 280, 8];
+  LITERAL_CODES[symbol] = reverseBits(code, length);
+  LITERAL_LENGTHS[symbol] = length;
+}
+/** Per match length 3..258: the fixed length code with its extra bits appended, and its bit count. */
 const LENGTH_CODE = new Uint32Array(MAX_MATCH + 1);
 const LENGTH_BITS = new Uint8Array(MAX_MATCH + 1);
-
-function reverse(code: number, length: number): number {
-  let result = 0;
-  for (let bit = 0; bit < length; bit += 1) result |= ((code >>> bit) & 1) << (length - 1 - bit);
-  return result;
-}
-
-{
-  for (let symbol = 0; symbol < 288; symbol += 1) {
-    const [code, length] =
-      symbol < 144
-        ? [0x30 + symbol, 8]
-        : symbol < 256
-          ? [0x190 + symbol - 144, 9]
-          : symbol < 280
-            ? [symbol - 256, 7]
-            : [0xc0 + symbol - 280, 8];
-    LITERAL_CODES[symbol] = reverse(code, length);
-    LITERAL_LENGTHS[symbol] = length;
-  }
-  const lengthBases = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
-  const lengthBits = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
-  for (let code = 0; code < lengthBases.length; code += 1) {
-    const base = lengthBases[code] as number;
-    const end = code + 1 < lengthBases.length ? (lengthBases[code + 1] as number) : MAX_MATCH + 1;
-    const symbol = 257 + code;
-    const codeBits = LITERAL_LENGTHS[symbol] as number;
-    for (let length = base; length < end && length <= MAX_MATCH; length += 1) {
-      LENGTH_CODE[length] = (LITERAL_CODES[symbol] as number) | ((length - base) << codeBits);
-      LENGTH_BITS[length] = codeBits + (lengthBits[code] as number);
-    }
-  }
+for (let length = 3; length <= MAX_MATCH; length += 1) {
+  const symbol = LENGTH_SYMBOL[length] as number;
+  const codeBits = LITERAL_LENGTHS[symbol] as number;
+  LENGTH_CODE[length] = (LITERAL_CODES[symbol] as number) | ((length - (LENGTH_BASE[symbol - 257] as number)) << codeBits);
+  LENGTH_BITS[length] = codeBits + (LENGTH_EXTRA[length] as number);
 }
 
 /** The fixed-Huffman distance code of `distance` (1..32768) with its extra bits appended, and its bit count. */
 function distanceCode(distance: number): { code: number; bits: number } {
-  let base = 1;
-  for (let code = 0; code < 30; code += 1) {
-    const extra = code < 4 ? 0 : (code >> 1) - 1;
-    if (distance < base + (1 << extra)) return { code: reverse(code, 5) | ((distance - base) << 5), bits: 5 + extra };
-    base += 1 << extra;
-  }
-  throw new RangeError(`A deflate distance is at most 32768, got ${distance}.`);
+  const { symbol, extraBits, extra } = distanceSymbol(distance);
+  return { code: reverseBits(symbol, 5) | (extra << 5), bits: 5 + extraBits };
 }
 
 /**
@@ -259,31 +264,6 @@ function writeSymbol(shape: RowsShape, position: number, end: number, sink: BitS
   }
   sink.put(LITERAL_CODES[value] as number, LITERAL_LENGTHS[value] as number);
   return position + 1;
-}
-
-/** Deflate's length symbol (257..285) of each match length 3..258, and its extra bits' count. */
-const LENGTH_SYMBOL = new Uint16Array(MAX_MATCH + 1);
-const LENGTH_EXTRA = new Uint8Array(MAX_MATCH + 1);
-/** The first length of each length symbol, by symbol - 257. */
-const LENGTH_BASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
-for (let code = 0; code < LENGTH_BASE.length; code += 1) {
-  const base = LENGTH_BASE[code] as number;
-  const end = code + 1 < LENGTH_BASE.length ? (LENGTH_BASE[code + 1] as number) : MAX_MATCH + 1;
-  for (let length = base; length < end; length += 1) {
-    LENGTH_SYMBOL[length] = 257 + code;
-    LENGTH_EXTRA[length] = code === 28 || code < 8 ? 0 : (code >> 2) - 1;
-  }
-}
-
-/** Deflate's distance symbol (0..29) of `distance`, with its extra bits' count and value. */
-function distanceSymbol(distance: number): { symbol: number; extraBits: number; extra: number } {
-  let base = 1;
-  for (let symbol = 0; symbol < 30; symbol += 1) {
-    const extraBits = symbol < 4 ? 0 : (symbol >> 1) - 1;
-    if (distance < base + (1 << extraBits)) return { symbol, extraBits, extra: distance - base };
-    base += 1 << extraBits;
-  }
-  throw new RangeError(`A deflate distance is at most 32768, got ${distance}.`);
 }
 
 /** Order in which a dynamic block sends the lengths of the code-length code (RFC 1951, 3.2.7). */

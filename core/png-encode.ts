@@ -224,10 +224,7 @@ export function assemblePng(width: number, height: number, colour: PngColour, ba
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new RangeError(`PNG size must be positive integers, got ${width} x ${height}.`);
   }
-  const palette = colour.kind === 'indexed' ? colour.palette : undefined;
-  if (palette !== undefined && (palette.length % 3 !== 0 || palette.length === 0 || palette.length > 768)) {
-    throw new RangeError(`A PNG palette holds 1 to 256 RGB colours, got ${palette.length} bytes.`);
-  }
+  const palette = paletteOf(colour);
   const pixelBytes = palette === undefined ? 3 : 1;
   let rows = 0;
   let bits = 3 + 7;
@@ -270,6 +267,16 @@ export function assemblePng(width: number, height: number, colour: PngColour, ba
   png.writeUInt32BE(((sum2 << 16) | sum1) >>> 0, position);
   finishPng(png, offset, zlibLength);
   return png;
+}
+
+/** The palette of an indexed colour type (checked: 1 to 256 RGB colours), undefined for RGB. */
+function paletteOf(colour: PngColour): Uint8Array | undefined {
+  if (colour.kind !== 'indexed') return undefined;
+  const palette = colour.palette;
+  if (palette.length % 3 !== 0 || palette.length === 0 || palette.length > 768) {
+    throw new RangeError(`A PNG palette holds 1 to 256 RGB colours, got ${palette.length} bytes.`);
+  }
+  return palette;
 }
 
 /**
@@ -321,10 +328,7 @@ export function encodePngPixels(width: number, height: number, colour: PngColour
     throw new RangeError(`Expected ${width * height * pixelBytes} pixel bytes for ${width} x ${height}, got ${pixels.length}.`);
   }
   if (codes === 'fixed') return assemblePng(width, height, colour, [PngBand.compress(pixels, width, pixelBytes, 0, height)]);
-  const palette = colour.kind === 'indexed' ? colour.palette : undefined;
-  if (palette !== undefined && (palette.length % 3 !== 0 || palette.length === 0 || palette.length > 768)) {
-    throw new RangeError(`A PNG palette holds 1 to 256 RGB colours, got ${palette.length} bytes.`);
-  }
+  const palette = paletteOf(colour);
   const stride = width * pixelBytes + 1;
   const raw = withFilterBytes(pixels, width, pixelBytes, 0, height, rawScratch);
   rawScratch = raw;

@@ -22,7 +22,7 @@ const INVISIBLE = 1 / 1024;
  * Row differences of the shape being painted, shared by every canvas (painting is synchronous and
  * leaves the cells zero), so a long run allocates them once instead of once per image.
  */
-let sharedCells = new Float64Array(1 << 16);
+let sharedCells = new Float64Array(0);
 
 /**
  * A coverage buffer over a canvas of RGB pixels. {@link fill} paints one shape (any number of
